@@ -1,0 +1,374 @@
+/*
+ * Parsing of KASHIM_* variables. Strict on purpose: atoi-style parsing
+ * turns "abc" into 0 and "80abc" into 80 without a word, and an operator
+ * who typed a bad value deserves to be told rather than to be guessed at.
+ */
+#include "config.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+
+/* How a variable's text is read. */
+enum kashim_kind {
+	KASHIM_KIND_SWITCH,   /* on/off words */
+	KASHIM_KIND_SECONDS,  /* whole seconds, with optional unit */
+	KASHIM_KIND_COUNT,    /* plain integer */
+	KASHIM_KIND_MILLIS    /* milliseconds, with optional unit, or auto */
+};
+
+struct kashim_var_spec {
+	const char *name;
+	enum kashim_kind kind;
+	long min;
+	long max;
+	const char *accepts;
+};
+
+static const struct kashim_var_spec kashim_specs[KASHIM_VAR_COUNT] = {
+	[KASHIM_VAR_KEEPALIVE] = { "KASHIM_KEEPALIVE", KASHIM_KIND_SWITCH, 0, 1,
+		"1, on, yes, true, 0, off, no or false" },
+	[KASHIM_VAR_KEEPIDLE] = { "KASHIM_KEEPIDLE", KASHIM_KIND_SECONDS,
+		1, KASHIM_KEEPIDLE_MAX,
+		"whole seconds 1-32767, bare or with a unit (45, 45s, 10m, 2h)" },
+	[KASHIM_VAR_KEEPINTVL] = { "KASHIM_KEEPINTVL", KASHIM_KIND_SECONDS,
+		1, KASHIM_KEEPINTVL_MAX,
+		"whole seconds 1-32767, bare or with a unit (45, 45s, 10m, 2h)" },
+	[KASHIM_VAR_KEEPCNT] = { "KASHIM_KEEPCNT", KASHIM_KIND_COUNT,
+		1, KASHIM_KEEPCNT_MAX, "an integer 1-127" },
+	[KASHIM_VAR_USER_TIMEOUT] = { "KASHIM_USER_TIMEOUT", KASHIM_KIND_MILLIS,
+		0, KASHIM_USER_TIMEOUT_MAX,
+		"milliseconds 0-2147483647, bare or with a unit (500ms, 30s, 2m), or auto" },
+	[KASHIM_VAR_DEBUG] = { "KASHIM_DEBUG", KASHIM_KIND_SWITCH, 0, 1,
+		"1, on, yes, true, 0, off, no or false" },
+};
+
+struct kashim_unit {
+	const char *suffix;
+	unsigned long long millis;
+};
+
+static const struct kashim_unit kashim_units[] = {
+	{ "ms", 1ULL }, { "s", 1000ULL }, { "m", 60000ULL }, { "h", 3600000ULL },
+};
+
+const char *kashim_var_name(enum kashim_var var)
+{
+	return kashim_specs[var].name;
+}
+
+const char *kashim_var_accepts(enum kashim_var var)
+{
+	return kashim_specs[var].accepts;
+}
+
+static int kashim_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static char kashim_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static int kashim_streq(const char *a, const char *b)
+{
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+static int kashim_strcaseeq(const char *a, const char *b)
+{
+	while (*a != '\0' && kashim_lower(*a) == kashim_lower(*b)) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/*
+ * Write 'NAME="text" <problem>' into err, then '; accepted: ...' when the
+ * problem is one of form (a range problem already names the range).
+ */
+static int kashim_reject(enum kashim_var var, const char *text, const char *problem,
+			 const char *detail, int with_accepts, char *err, size_t err_size)
+{
+	char quoted[128];
+	char quoted_detail[64];
+
+	kashim_quote(quoted, sizeof quoted, text, 48);
+	if (detail != NULL)
+		kashim_quote(quoted_detail, sizeof quoted_detail, detail, 16);
+	kashim_format(err, err_size, "%s=%s %s%s%s%s%s", kashim_specs[var].name,
+		      quoted, problem, detail != NULL ? " " : "",
+		      detail != NULL ? quoted_detail : "",
+		      with_accepts ? "; accepted: " : "",
+		      with_accepts ? kashim_specs[var].accepts : "");
+	return -1;
+}
+
+static int kashim_reject_range(enum kashim_var var, const char *text,
+			       char *err, size_t err_size)
+{
+	const struct kashim_var_spec *spec = &kashim_specs[var];
+	char problem[64];
+	const char *unit = "";
+
+	if (spec->kind == KASHIM_KIND_SECONDS)
+		unit = " seconds";
+	else if (spec->kind == KASHIM_KIND_MILLIS)
+		unit = " ms";
+	kashim_format(problem, sizeof problem, "is out of range (%ld-%ld%s)",
+		      spec->min, spec->max, unit);
+	return kashim_reject(var, text, problem, NULL, 0, err, err_size);
+}
+
+/*
+ * Read decimal digits at *p into *value. Returns how many were read; sets
+ * *overflow instead of wrapping. Digits are read by hand because strtoul
+ * would accept leading blanks and a minus sign (and wrap it around).
+ */
+static int kashim_read_digits(const char **p, unsigned long long *value,
+			      unsigned long long *scale, int *overflow)
+{
+	int count = 0;
+
+	while (kashim_is_digit(**p)) {
+		unsigned digit = (unsigned)(**p - '0');
+
+		if (__builtin_mul_overflow(*value, 10ULL, value) ||
+		    __builtin_add_overflow(*value, digit, value) ||
+		    __builtin_mul_overflow(*scale, 10ULL, scale))
+			*overflow = 1;
+		(*p)++;
+		count++;
+	}
+	return count;
+}
+
+static int kashim_parse_switch(enum kashim_var var, const char *text, long *value,
+			       char *err, size_t err_size)
+{
+	static const char *const on_words[] = { "1", "on", "yes", "true" };
+	static const char *const off_words[] = { "0", "off", "no", "false" };
+	size_t i;
+
+	for (i = 0; i < sizeof on_words / sizeof on_words[0]; i++) {
+		if (kashim_strcaseeq(text, on_words[i])) {
+			*value = 1;
+			return 0;
+		}
+		if (kashim_strcaseeq(text, off_words[i])) {
+			*value = 0;
+			return 0;
+		}
+	}
+	return kashim_reject(var, text, "is not a switch", NULL, 1, err, err_size);
+}
+
+static int kashim_parse_count(enum kashim_var var, const char *text, long *value,
+			      char *err, size_t err_size)
+{
+	const struct kashim_var_spec *spec = &kashim_specs[var];
+	unsigned long long number = 0, scale = 1;
+	int overflow = 0;
+	const char *p = text;
+
+	if (kashim_read_digits(&p, &number, &scale, &overflow) == 0)
+		return kashim_reject(var, text, "is not a number", NULL, 1, err, err_size);
+	if (*p != '\0')
+		return kashim_reject(var, text, "has trailing characters", p, 1, err, err_size);
+	if (overflow || number < (unsigned long long)spec->min ||
+	    number > (unsigned long long)spec->max)
+		return kashim_reject_range(var, text, err, err_size);
+	*value = (long)number;
+	return 0;
+}
+
+/*
+ * A duration: DIGITS [. DIGITS] [UNIT]. It is converted to milliseconds
+ * exactly (1.5m is 90 s), then must be a whole number of the variable's
+ * own unit: seconds for the keepalive timers, milliseconds for the user
+ * timeout.
+ */
+static int kashim_parse_duration(enum kashim_var var, const char *text, long *value,
+				 char *err, size_t err_size)
+{
+	const struct kashim_var_spec *spec = &kashim_specs[var];
+	unsigned long long whole = 0, whole_scale = 1, fraction = 0, fraction_scale = 1;
+	unsigned long long unit_millis, total, own_unit;
+	int overflow = 0;
+	const char *p = text;
+	size_t i;
+
+	if (spec->kind == KASHIM_KIND_MILLIS && kashim_strcaseeq(text, "auto")) {
+		*value = KASHIM_AUTO;
+		return 0;
+	}
+	if (kashim_read_digits(&p, &whole, &whole_scale, &overflow) == 0)
+		return kashim_reject(var, text, *text == '\0' ? "is empty" : "is not a number",
+				     NULL, 1, err, err_size);
+	if (*p == '.') {
+		p++;
+		if (kashim_read_digits(&p, &fraction, &fraction_scale, &overflow) == 0)
+			return kashim_reject(var, text, "is not a number", NULL, 1,
+					     err, err_size);
+	}
+
+	own_unit = spec->kind == KASHIM_KIND_SECONDS ? 1000ULL : 1ULL;
+	unit_millis = own_unit; /* a bare number is in the variable's own unit */
+	if (*p != '\0') {
+		for (i = 0; i < sizeof kashim_units / sizeof kashim_units[0]; i++) {
+			if (kashim_streq(p, kashim_units[i].suffix))
+				break;
+		}
+		if (i == sizeof kashim_units / sizeof kashim_units[0])
+			return kashim_reject(var, text, "has an unknown unit", p, 1,
+					     err, err_size);
+		unit_millis = kashim_units[i].millis;
+	}
+
+	/* total = (whole + fraction / fraction_scale) * unit_millis, exactly */
+	if (overflow ||
+	    __builtin_mul_overflow(whole, fraction_scale, &total) ||
+	    __builtin_add_overflow(total, fraction, &total) ||
+	    __builtin_mul_overflow(total, unit_millis, &total))
+		return kashim_reject_range(var, text, err, err_size);
+	if (total % fraction_scale != 0)
+		return kashim_reject(var, text, "is a fraction of a millisecond",
+				     NULL, 1, err, err_size);
+	total /= fraction_scale;
+	if (total % own_unit != 0)
+		return kashim_reject(var, text, "is not a whole number of seconds",
+				     NULL, 1, err, err_size);
+	total /= own_unit;
+	if (total < (unsigned long long)spec->min || total > (unsigned long long)spec->max)
+		return kashim_reject_range(var, text, err, err_size);
+	*value = (long)total;
+	return 0;
+}
+
+int kashim_parse_value(enum kashim_var var, const char *text, long *value,
+		       char *err, size_t err_size)
+{
+	if (err_size > 0)
+		err[0] = '\0';
+	if (text == NULL)
+		text = "";
+	if (*text == '\0')
+		return kashim_reject(var, text, "is empty", NULL, 1, err, err_size);
+	switch (kashim_specs[var].kind) {
+	case KASHIM_KIND_SWITCH:
+		return kashim_parse_switch(var, text, value, err, err_size);
+	case KASHIM_KIND_COUNT:
+		return kashim_parse_count(var, text, value, err, err_size);
+	case KASHIM_KIND_SECONDS:
+	case KASHIM_KIND_MILLIS:
+		return kashim_parse_duration(var, text, value, err, err_size);
+	}
+	return -1;
+}
+
+/*
+ * Look the variable up and parse it. Returns 1 with *value set, 0 when the
+ * variable is not set, and -1 after warning about a bad value.
+ */
+static int kashim_load_one(enum kashim_var var, long *value,
+			   const char *(*lookup)(const char *name),
+			   void (*warn)(enum kashim_var var, const char *message))
+{
+	char message[KASHIM_MESSAGE_MAX];
+	const char *text = lookup(kashim_specs[var].name);
+
+	if (text == NULL)
+		return 0;
+	if (kashim_parse_value(var, text, value, message, sizeof message) != 0) {
+		warn(var, message);
+		return -1;
+	}
+	return 1;
+}
+
+/* The timer in force: ours if configured, else the system's. */
+static long kashim_effective(int configured, int system)
+{
+	return configured != KASHIM_UNSET ? configured : system;
+}
+
+void kashim_config_load(struct kashim_config *cfg,
+			const char *(*lookup)(const char *name),
+			void (*warn)(enum kashim_var var, const char *message),
+			const struct kashim_system_timers *system)
+{
+	long value;
+
+	cfg->enabled = 1;
+	cfg->debug = 0;
+	cfg->keepidle = KASHIM_UNSET;
+	cfg->keepintvl = KASHIM_UNSET;
+	cfg->keepcnt = KASHIM_UNSET;
+	cfg->user_timeout = KASHIM_UNSET;
+
+	if (kashim_load_one(KASHIM_VAR_KEEPALIVE, &value, lookup, warn) == 1)
+		cfg->enabled = (int)value;
+	if (kashim_load_one(KASHIM_VAR_DEBUG, &value, lookup, warn) == 1)
+		cfg->debug = (int)value;
+	if (kashim_load_one(KASHIM_VAR_KEEPIDLE, &value, lookup, warn) == 1)
+		cfg->keepidle = (int)value;
+	if (kashim_load_one(KASHIM_VAR_KEEPINTVL, &value, lookup, warn) == 1)
+		cfg->keepintvl = (int)value;
+	if (kashim_load_one(KASHIM_VAR_KEEPCNT, &value, lookup, warn) == 1)
+		cfg->keepcnt = (int)value;
+	if (kashim_load_one(KASHIM_VAR_USER_TIMEOUT, &value, lookup, warn) == 1) {
+		if (value == KASHIM_AUTO) {
+			/* idle + intvl * cnt seconds fits in a long; the kernel
+			 * takes an int of milliseconds, so clamp to that. */
+			long seconds = kashim_effective(cfg->keepidle, system->keepidle) +
+				       kashim_effective(cfg->keepintvl, system->keepintvl) *
+				       kashim_effective(cfg->keepcnt, system->keepcnt);
+
+			value = seconds > KASHIM_USER_TIMEOUT_MAX / 1000
+				? KASHIM_USER_TIMEOUT_MAX : seconds * 1000;
+		}
+		cfg->user_timeout = (int)value;
+	}
+}
+
+/*
+ * Read a small non-negative integer from a /proc file with open/read, not
+ * stdio, since this may run in a constructor before stdio is usable.
+ */
+static int kashim_read_proc_int(const char *path, int fallback)
+{
+	char text[32];
+	ssize_t got;
+	long value = 0;
+	int fd, i;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fallback;
+	got = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (got <= 0 || !kashim_is_digit(text[0]))
+		return fallback;
+	for (i = 0; i < got && kashim_is_digit(text[i]) && value < INT_MAX / 10; i++)
+		value = value * 10 + (text[i] - '0');
+	return (int)value;
+}
+
+void kashim_read_system_timers(struct kashim_system_timers *timers)
+{
+	int saved_errno = errno;
+
+	timers->keepidle = kashim_read_proc_int("/proc/sys/net/ipv4/tcp_keepalive_time", 7200);
+	timers->keepintvl = kashim_read_proc_int("/proc/sys/net/ipv4/tcp_keepalive_intvl", 75);
+	timers->keepcnt = kashim_read_proc_int("/proc/sys/net/ipv4/tcp_keepalive_probes", 9);
+	errno = saved_errno;
+}

@@ -1,0 +1,168 @@
+/*
+ * A tiny formatter and logger. kashim may log from inside a signal handler
+ * (the host program called connect there) or before libc's stdio is set up,
+ * so nothing here touches stdio, locks or the heap.
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#define KASHIM_LINE_MAX 512
+
+struct kashim_sink {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void kashim_put(struct kashim_sink *sink, char c)
+{
+	if (sink->len + 1 < sink->size)
+		sink->buf[sink->len++] = c;
+}
+
+static void kashim_puts(struct kashim_sink *sink, const char *s)
+{
+	if (s == NULL)
+		s = "(null)";
+	while (*s != '\0')
+		kashim_put(sink, *s++);
+}
+
+static void kashim_put_unsigned(struct kashim_sink *sink, unsigned long value,
+				unsigned base)
+{
+	char digits[3 * sizeof value + 1];
+	size_t n = 0;
+
+	do {
+		digits[n++] = "0123456789abcdef"[value % base];
+		value /= base;
+	} while (value != 0);
+	while (n > 0)
+		kashim_put(sink, digits[--n]);
+}
+
+static void kashim_put_signed(struct kashim_sink *sink, long value)
+{
+	if (value < 0) {
+		kashim_put(sink, '-');
+		/* Negate in unsigned arithmetic so LONG_MIN does not overflow. */
+		kashim_put_unsigned(sink, 0UL - (unsigned long)value, 10);
+	} else {
+		kashim_put_unsigned(sink, (unsigned long)value, 10);
+	}
+}
+
+size_t kashim_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct kashim_sink sink = { buf, size, 0 };
+
+	for (; *fmt != '\0'; fmt++) {
+		int is_long = 0;
+
+		if (*fmt != '%') {
+			kashim_put(&sink, *fmt);
+			continue;
+		}
+		fmt++;
+		if (*fmt == 'l') {
+			is_long = 1;
+			fmt++;
+		}
+		switch (*fmt) {
+		case 's':
+			kashim_puts(&sink, va_arg(ap, const char *));
+			break;
+		case 'c':
+			kashim_put(&sink, (char)va_arg(ap, int));
+			break;
+		case 'd':
+			kashim_put_signed(&sink, is_long ? va_arg(ap, long)
+							 : va_arg(ap, int));
+			break;
+		case 'u':
+			kashim_put_unsigned(&sink, is_long ? va_arg(ap, unsigned long)
+							   : va_arg(ap, unsigned), 10);
+			break;
+		case 'x':
+			kashim_put_unsigned(&sink, is_long ? va_arg(ap, unsigned long)
+							   : va_arg(ap, unsigned), 16);
+			break;
+		case '%':
+			kashim_put(&sink, '%');
+			break;
+		case '\0':
+			fmt--; /* a lone '%' at the end: stop cleanly */
+			break;
+		default:
+			kashim_put(&sink, '%');
+			kashim_put(&sink, *fmt);
+			break;
+		}
+	}
+	if (size > 0)
+		buf[sink.len] = '\0';
+	return sink.len;
+}
+
+size_t kashim_format(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	len = kashim_vformat(buf, size, fmt, ap);
+	va_end(ap);
+	return len;
+}
+
+size_t kashim_quote(char *buf, size_t size, const char *text, size_t max_chars)
+{
+	struct kashim_sink sink = { buf, size, 0 };
+	size_t i;
+
+	kashim_put(&sink, '"');
+	for (i = 0; text[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (i == max_chars) {
+			kashim_puts(&sink, "...");
+			break;
+		}
+		if (c == '"' || c == '\\') {
+			kashim_put(&sink, '\\');
+			kashim_put(&sink, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			kashim_puts(&sink, "\\x");
+			kashim_put(&sink, "0123456789abcdef"[c >> 4]);
+			kashim_put(&sink, "0123456789abcdef"[c & 0xf]);
+		} else {
+			kashim_put(&sink, (char)c);
+		}
+	}
+	kashim_put(&sink, '"');
+	if (size > 0)
+		buf[sink.len] = '\0';
+	return sink.len;
+}
+
+void kashim_log(const char *fmt, ...)
+{
+	char line[KASHIM_LINE_MAX];
+	int saved_errno = errno;
+	size_t len;
+	va_list ap;
+
+	len = kashim_format(line, sizeof line, "kashim[%ld]: ", (long)getpid());
+	va_start(ap, fmt);
+	len += kashim_vformat(line + len, sizeof line - len - 1, fmt, ap);
+	va_end(ap);
+	line[len++] = '\n';
+	/* One write, one line; a short or failed write is not worth retrying. */
+	if (write(STDERR_FILENO, line, len) < 0) {
+		/* nothing useful to do: stderr is gone */
+	}
+	errno = saved_errno;
+}

@@ -1,0 +1,31 @@
+/* Messages to stderr, safe in signal handlers: no stdio, no malloc. */
+#ifndef KASHIM_LOG_H
+#define KASHIM_LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * Format into buf (always NUL-terminated when size > 0), like vsnprintf but
+ * knowing only %s %c %d %u %ld %lu %x and %%, which is all kashim prints.
+ * Returns the length written, truncated to size - 1.
+ */
+size_t kashim_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+size_t kashim_format(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Copy text into buf as a double-quoted string that stays on one line:
+ * control bytes, quotes and backslashes become escapes, and anything past
+ * max_chars is cut and marked with "...". Returns the length written.
+ */
+size_t kashim_quote(char *buf, size_t size, const char *text, size_t max_chars);
+
+/*
+ * Write "kashim[PID]: <message>\n" to stderr with a single write(2), so
+ * lines from several processes or threads never interleave. errno is kept.
+ */
+void kashim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,432 @@
+/*
+ * sockprobe: make real sockets the way an ordinary program would (it never
+ * sets a keepalive option itself) and print, as key=value lines, what the
+ * kernel reports back. Run with and without libkashim.so preloaded.
+ *
+ *   sockprobe pair [-6|-m] [--accept4 FLAGS] [--nonblock-connect]
+ *       one loopback connection; FLAGS is none, nonblock, cloexec or
+ *       nonblock,cloexec; -6 uses ::1, -m a v4-mapped address
+ *   sockprobe unix | udp
+ *       a unix stream connection / a connected UDP socket
+ *   sockprobe errno CASE
+ *       one call whose return value and errno are printed
+ *   sockprobe threads THREADS CONNECTIONS IDLE
+ *       every connection's both ends must carry keepalive with IDLE
+ *   sockprobe fork | clearenv
+ *       pair, in a forked child / after wiping the environment
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define die(what) do { perror(what); exit(3); } while (0)
+
+struct pair_options {
+	int family;          /* AF_INET or AF_INET6 */
+	int mapped;          /* connect to ::ffff:127.0.0.1 on a dual-stack listener */
+	int use_accept4;
+	int accept4_flags;
+	int nonblock_connect;
+};
+
+static int get_int(int fd, int level, int name)
+{
+	int value = -1;
+	socklen_t length = sizeof value;
+
+	if (getsockopt(fd, level, name, &value, &length) != 0)
+		return -1;
+	return value;
+}
+
+static void print_options(const char *side, int fd)
+{
+	printf("%s.keepalive=%d\n", side, get_int(fd, SOL_SOCKET, SO_KEEPALIVE));
+	printf("%s.idle=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE));
+	printf("%s.intvl=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPINTVL));
+	printf("%s.cnt=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPCNT));
+	printf("%s.user_timeout=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT));
+}
+
+/* A listener on loopback (or [::] for the mapped case), any free port. */
+static int make_listener(const struct pair_options *opt, struct sockaddr_storage *target,
+			 socklen_t *target_length)
+{
+	struct sockaddr_storage bound;
+	socklen_t bound_length = sizeof bound;
+	int fd, off = 0;
+
+	memset(target, 0, sizeof *target);
+	if (opt->family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)target;
+
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		*target_length = sizeof *in;
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)target;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = opt->mapped ? in6addr_any : in6addr_loopback;
+		*target_length = sizeof *in6;
+	}
+	fd = socket(opt->family, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket");
+	if (opt->mapped && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) != 0)
+		die("IPV6_V6ONLY");
+	if (bind(fd, (struct sockaddr *)target, *target_length) != 0)
+		die("bind");
+	if (listen(fd, 64) != 0)
+		die("listen");
+	if (getsockname(fd, (struct sockaddr *)&bound, &bound_length) != 0)
+		die("getsockname");
+	if (opt->family == AF_INET) {
+		((struct sockaddr_in *)target)->sin_port = ((struct sockaddr_in *)&bound)->sin_port;
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)target;
+
+		in6->sin6_port = ((struct sockaddr_in6 *)&bound)->sin6_port;
+		if (opt->mapped) { /* connect to ::ffff:127.0.0.1 */
+			static const unsigned char mapped[16] = {
+				0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1 };
+
+			memcpy(in6->sin6_addr.s6_addr, mapped, sizeof mapped);
+		}
+	}
+	return fd;
+}
+
+/* Connect, blocking or not; print connect's own result and errno. */
+static int connect_to(const struct pair_options *opt, const struct sockaddr_storage *target,
+		      socklen_t target_length)
+{
+	int fd = socket(opt->family, SOCK_STREAM | (opt->nonblock_connect ? SOCK_NONBLOCK : 0), 0);
+	int ret, saved;
+
+	if (fd < 0)
+		die("socket");
+	errno = 0;
+	ret = connect(fd, (const struct sockaddr *)target, target_length);
+	saved = errno;
+	printf("connect.ret=%d\n", ret);
+	printf("connect.errno=%d\n", ret == 0 ? 0 : saved);
+	if (ret != 0 && saved == EINPROGRESS) {
+		struct pollfd pfd = { fd, POLLOUT, 0 };
+
+		if (poll(&pfd, 1, 5000) != 1 || get_int(fd, SOL_SOCKET, SO_ERROR) != 0)
+			die("non-blocking connect");
+	} else if (ret != 0) {
+		die("connect");
+	}
+	return fd;
+}
+
+static int run_pair(const struct pair_options *opt)
+{
+	struct sockaddr_storage target, peer;
+	socklen_t target_length, peer_length = sizeof peer;
+	int listener, client, accepted, flags;
+
+	listener = make_listener(opt, &target, &target_length);
+	client = connect_to(opt, &target, target_length);
+	memset(&peer, 0, sizeof peer);
+	if (opt->use_accept4)
+		accepted = accept4(listener, (struct sockaddr *)&peer, &peer_length,
+				   opt->accept4_flags);
+	else
+		accepted = accept(listener, (struct sockaddr *)&peer, &peer_length);
+	if (accepted < 0)
+		die("accept");
+	printf("accept.addrlen=%u\n", (unsigned)peer_length);
+	printf("accept.family=%d\n", peer.ss_family);
+	flags = fcntl(accepted, F_GETFL);
+	printf("accepted.nonblock=%d\n", (flags & O_NONBLOCK) != 0);
+	printf("accepted.cloexec=%d\n", (fcntl(accepted, F_GETFD) & FD_CLOEXEC) != 0);
+	print_options("connected", client);
+	print_options("accepted", accepted);
+	print_options("listener", listener);
+	close(accepted);
+	close(client);
+	close(listener);
+	return 0;
+}
+
+static int run_unix(void)
+{
+	struct sockaddr_un addr;
+	int listener, client, accepted, ret;
+
+	memset(&addr, 0, sizeof addr);
+	addr.sun_family = AF_UNIX;
+	/* abstract namespace: nothing to clean up on disk */
+	snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "sockprobe-%ld", (long)getpid());
+	listener = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+	    listen(listener, 1) != 0)
+		die("unix listener");
+	client = socket(AF_UNIX, SOCK_STREAM, 0);
+	ret = connect(client, (struct sockaddr *)&addr, sizeof addr);
+	printf("connect.ret=%d\n", ret);
+	accepted = accept(listener, NULL, NULL);
+	if (accepted < 0)
+		die("accept");
+	printf("unix.connected.keepalive=%d\n", get_int(client, SOL_SOCKET, SO_KEEPALIVE));
+	printf("unix.accepted.keepalive=%d\n", get_int(accepted, SOL_SOCKET, SO_KEEPALIVE));
+	return 0;
+}
+
+static int run_udp(void)
+{
+	struct sockaddr_in addr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int ret;
+
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	addr.sin_port = htons(9); /* discard; UDP connect sends nothing */
+	ret = connect(fd, (struct sockaddr *)&addr, sizeof addr);
+	printf("connect.ret=%d\n", ret);
+	printf("udp.keepalive=%d\n", get_int(fd, SOL_SOCKET, SO_KEEPALIVE));
+	return 0;
+}
+
+static const char *errno_name(int error)
+{
+	static const struct { int value; const char *name; } names[] = {
+		{ 0, "0" }, { EBADF, "EBADF" }, { ENOTSOCK, "ENOTSOCK" },
+		{ EAGAIN, "EAGAIN" }, { EINVAL, "EINVAL" }, { ECONNREFUSED, "ECONNREFUSED" },
+		{ EINPROGRESS, "EINPROGRESS" }, { EISCONN, "EISCONN" }, { EFAULT, "EFAULT" },
+		{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { EALREADY, "EALREADY" },
+	};
+	static char unknown[32];
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].value == error)
+			return names[i].name;
+	snprintf(unknown, sizeof unknown, "errno%d", error);
+	return unknown;
+}
+
+/* A loopback port with nothing listening: bound, so no one else takes it. */
+static int reserve_closed_port(struct sockaddr_in *addr)
+{
+	socklen_t length = sizeof *addr;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(addr, 0, sizeof *addr);
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)addr, sizeof *addr) != 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, &length) != 0)
+		die("reserve port");
+	return fd;
+}
+
+static int run_errno(const char *which)
+{
+	struct pair_options opt = { AF_INET, 0, 0, 0, 0 };
+	struct sockaddr_storage target;
+	struct sockaddr_in closed;
+	socklen_t target_length;
+	int ret = 0, fd, listener;
+
+	errno = 0;
+	if (strcmp(which, "accept-notsock") == 0) {
+		fd = open("/dev/null", O_RDONLY);
+		ret = accept(fd, NULL, NULL);
+	} else if (strcmp(which, "accept-badfd") == 0) {
+		ret = accept(987, NULL, NULL);
+	} else if (strcmp(which, "accept-eagain") == 0) {
+		listener = make_listener(&opt, &target, &target_length);
+		fcntl(listener, F_SETFL, O_NONBLOCK);
+		ret = accept(listener, NULL, NULL);
+	} else if (strcmp(which, "accept4-eagain") == 0) {
+		listener = make_listener(&opt, &target, &target_length);
+		fcntl(listener, F_SETFL, O_NONBLOCK);
+		ret = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	} else if (strcmp(which, "accept4-badflags") == 0) {
+		listener = make_listener(&opt, &target, &target_length);
+		ret = accept4(listener, NULL, NULL, 0x40000000);
+	} else if (strcmp(which, "connect-refused") == 0) {
+		reserve_closed_port(&closed);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		ret = connect(fd, (struct sockaddr *)&closed, sizeof closed);
+	} else if (strcmp(which, "connect-inprogress") == 0) {
+		listener = make_listener(&opt, &target, &target_length);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		ret = connect(fd, (struct sockaddr *)&target, target_length);
+	} else if (strcmp(which, "connect-eisconn") == 0) {
+		listener = make_listener(&opt, &target, &target_length);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&target, target_length) != 0)
+			die("first connect");
+		errno = 0;
+		ret = connect(fd, (struct sockaddr *)&target, target_length);
+	} else if (strcmp(which, "connect-unspec") == 0) {
+		/* a fresh socket, so "left untouched" can be seen afterwards */
+		struct sockaddr unspec;
+
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		memset(&unspec, 0, sizeof unspec);
+		unspec.sa_family = AF_UNSPEC;
+		ret = connect(fd, &unspec, sizeof unspec);
+		printf("after.keepalive=%d\n", get_int(fd, SOL_SOCKET, SO_KEEPALIVE));
+	} else if (strcmp(which, "connect-null") == 0) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		ret = connect(fd, NULL, 0);
+		printf("after.keepalive=%d\n", get_int(fd, SOL_SOCKET, SO_KEEPALIVE));
+	} else if (strcmp(which, "connect-badfd") == 0) {
+		reserve_closed_port(&closed);
+		ret = connect(987, (struct sockaddr *)&closed, sizeof closed);
+	} else if (strcmp(which, "connect-notsock") == 0) {
+		reserve_closed_port(&closed);
+		fd = open("/dev/null", O_RDONLY);
+		ret = connect(fd, (struct sockaddr *)&closed, sizeof closed);
+	} else {
+		fprintf(stderr, "sockprobe: unknown errno case %s\n", which);
+		return 2;
+	}
+	printf("ret=%d errno=%s\n", ret, errno_name(ret == 0 ? 0 : errno));
+	return 0;
+}
+
+struct thread_job {
+	int connections;
+	int idle;
+	int configured;
+};
+
+/* Each thread has its own listener, so accept always gets its own peer. */
+static void *thread_main(void *arg)
+{
+	struct thread_job *job = arg;
+	struct pair_options opt = { AF_INET, 0, 0, 0, 0 };
+	struct sockaddr_storage target;
+	socklen_t target_length;
+	struct linger reset = { 1, 0 };
+	int listener = make_listener(&opt, &target, &target_length);
+	int i;
+
+	for (i = 0; i < job->connections; i++) {
+		int client = socket(AF_INET, SOCK_STREAM, 0);
+		int accepted;
+
+		if (client < 0 || connect(client, (struct sockaddr *)&target, target_length) != 0)
+			die("thread connect");
+		accepted = accept(listener, NULL, NULL);
+		if (accepted < 0)
+			die("thread accept");
+		if (get_int(client, SOL_SOCKET, SO_KEEPALIVE) == 1 &&
+		    get_int(client, IPPROTO_TCP, TCP_KEEPIDLE) == job->idle &&
+		    get_int(accepted, SOL_SOCKET, SO_KEEPALIVE) == 1 &&
+		    get_int(accepted, IPPROTO_TCP, TCP_KEEPIDLE) == job->idle)
+			job->configured++;
+		/* RST instead of FIN: no TIME_WAIT, so ports are never exhausted */
+		setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+		close(client);
+		close(accepted);
+	}
+	close(listener);
+	return NULL;
+}
+
+static int run_threads(int threads, int connections, int idle)
+{
+	pthread_t ids[64];
+	struct thread_job jobs[64];
+	int i, configured = 0;
+
+	if (threads < 1 || threads > 64)
+		threads = 1;
+	for (i = 0; i < threads; i++) {
+		jobs[i].connections = connections;
+		jobs[i].idle = idle;
+		jobs[i].configured = 0;
+		if (pthread_create(&ids[i], NULL, thread_main, &jobs[i]) != 0)
+			die("pthread_create");
+	}
+	for (i = 0; i < threads; i++) {
+		pthread_join(ids[i], NULL);
+		configured += jobs[i].configured;
+	}
+	printf("connections=%d\nconfigured=%d\n", threads * connections, configured);
+	return 0;
+}
+
+static int parse_accept4_flags(const char *text)
+{
+	int flags = 0;
+
+	if (strstr(text, "nonblock") != NULL)
+		flags |= SOCK_NONBLOCK;
+	if (strstr(text, "cloexec") != NULL)
+		flags |= SOCK_CLOEXEC;
+	return flags;
+}
+
+int main(int argc, char **argv)
+{
+	struct pair_options opt = { AF_INET, 0, 0, 0, 0 };
+	int i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2) {
+		fprintf(stderr, "usage: sockprobe pair|unix|udp|errno|threads|fork|clearenv ...\n");
+		return 2;
+	}
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-6") == 0) {
+			opt.family = AF_INET6;
+		} else if (strcmp(argv[i], "-m") == 0) {
+			opt.family = AF_INET6;
+			opt.mapped = 1;
+		} else if (strcmp(argv[i], "--accept4") == 0 && i + 1 < argc) {
+			opt.use_accept4 = 1;
+			opt.accept4_flags = parse_accept4_flags(argv[++i]);
+		} else if (strcmp(argv[i], "--nonblock-connect") == 0) {
+			opt.nonblock_connect = 1;
+		}
+	}
+	if (strcmp(argv[1], "pair") == 0)
+		return run_pair(&opt);
+	if (strcmp(argv[1], "unix") == 0)
+		return run_unix();
+	if (strcmp(argv[1], "udp") == 0)
+		return run_udp();
+	if (strcmp(argv[1], "errno") == 0 && argc == 3)
+		return run_errno(argv[2]);
+	if (strcmp(argv[1], "threads") == 0 && argc == 5)
+		return run_threads(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	if (strcmp(argv[1], "fork") == 0) {
+		pid_t child = fork();
+		int status;
+
+		if (child < 0)
+			die("fork");
+		if (child == 0)
+			return run_pair(&opt);
+		if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+			die("waitpid");
+		return WEXITSTATUS(status);
+	}
+	if (strcmp(argv[1], "clearenv") == 0) {
+		clearenv();
+		printf("environ.cleared=%d\n", getenv("KASHIM_KEEPIDLE") == NULL);
+		return run_pair(&opt);
+	}
+	fprintf(stderr, "sockprobe: unknown command %s\n", argv[1]);
+	return 2;
+}
