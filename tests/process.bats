@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# The shim in threads, after fork, after the environment is wiped, and as a
+# library: what it exports.
+
+load helpers/common
+
+@test "8 threads x 1000 connections: every connection configured on both ends" {
+	run under_shim KASHIM_KEEPIDLE=37 "$SOCKPROBE" threads 8 1000 37
+	assert_status 0
+	assert_value connections 8000
+	assert_value configured 8000
+}
+
+@test "control: the same threads without the shim configure nothing" {
+	run "$SOCKPROBE" threads 2 50 37
+	assert_value configured 0
+}
+
+@test "a forked child's connections are configured" {
+	run under_shim KASHIM_KEEPIDLE=33 KASHIM_KEEPCNT=5 "$SOCKPROBE" fork
+	assert_status 0
+	assert_value connected.idle 33
+	assert_value accepted.idle 33
+	assert_value accepted.cnt 5
+}
+
+@test "a program that wipes its environment after load keeps the config" {
+	run under_shim KASHIM_KEEPIDLE=34 KASHIM_KEEPINTVL=6 "$SOCKPROBE" clearenv
+	assert_status 0
+	assert_value environ.cleared 1
+	assert_value accepted.idle 34
+	assert_value accepted.intvl 6
+	assert_value connected.idle 34
+}
+
+@test "libkashim.so exports exactly accept, accept4 and connect" {
+	run bash -c "nm -D --defined-only '$SHIM' | awk '{print \$NF}' | sort | tr '\n' ' '"
+	assert_status 0
+	[ "$output" = "accept accept4 connect " ] || flunk "unexpected exports"
+}
+
+@test "libkashim.so links libc (and libdl) only" {
+	run bash -c "objdump -p '$SHIM' | awk '/NEEDED/ {print \$2}' | sort | tr '\n' ' '"
+	[ "$output" = "libc.so.6 " ] || [ "$output" = "libc.so.6 libdl.so.2 " ] || flunk "unexpected dependencies"
+}
