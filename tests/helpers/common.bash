@@ -65,3 +65,57 @@ wait_until() {
 		sleep 0.1
 	done
 }
+
+# A free TCP port on loopback (the usual small race is acceptable here).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_background CMD...: run CMD in the background, killed by
+# stop_background (call it from teardown). fd 3 is closed so bats does not
+# wait for the child.
+BACKGROUND_PIDS=()
+start_background() {
+	"$@" 3>&- </dev/null >>"$BATS_TEST_TMPDIR/background.log" 2>&1 &
+	BACKGROUND_PIDS+=($!)
+}
+
+stop_background() {
+	local pid
+	for pid in "${BACKGROUND_PIDS[@]}"; do
+		pkill -P "$pid" 2>/dev/null || true
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${BACKGROUND_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	BACKGROUND_PIDS=()
+}
+
+# ss_keepalive_seconds FILTER: the keepalive timer's remaining whole seconds
+# on the first established TCP socket matching the ss FILTER, as ss -tno
+# shows it from outside the process ("timer:(keepalive,1min16sec,0)");
+# empty when that socket has no keepalive timer or does not exist.
+ss_keepalive_seconds() {
+	ss -tnoH state established "$1" | sed -n 's/.*timer:(keepalive,\([^,]*\),.*/\1/p' | head -n 1 |
+		awk '{ t = $0; s = 0
+		       if (match(t, /[0-9]+min/)) { s += 60 * substr(t, RSTART, RLENGTH - 3); t = substr(t, RSTART + RLENGTH) }
+		       if (match(t, /^[0-9]+(sec|\.)/)) { s += substr(t, 1, RLENGTH - (substr(t, RLENGTH, 1) == "." ? 1 : 3)) }
+		       print s }'
+}
+
+# established FILTER: some established socket matches.
+established() {
+	[ -n "$(ss -tnH state established "$1")" ]
+}
+
+# assert_timer_near FILTER IDLE: a keepalive timer counting down from IDLE.
+assert_timer_near() {
+	local seconds
+	wait_until 5 established "$1" || flunk "no established connection for $1"
+	seconds=$(ss_keepalive_seconds "$1")
+	output="$(ss -tnoH state established "$1")"
+	[ -n "$seconds" ] || flunk "no keepalive timer on $1"
+	[ "$seconds" -le "$2" ] && [ "$seconds" -ge $(($2 - 5)) ] ||
+		flunk "keepalive timer at ${seconds}s, expected just under $2 s"
+}
