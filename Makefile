@@ -31,7 +31,7 @@ CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/log.o
 LIBRARY  = $(BUILD)/libkashim.so
 HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check
 
-.PHONY: all test install uninstall clean
+.PHONY: all test demo install uninstall clean
 
 all: $(LIBRARY) $(HELPERS)
 
@@ -50,6 +50,9 @@ $(BUILD)/config-check: $(BUILD)/tests/helpers/config_check.o $(CONFIG_OBJECTS)
 
 test:
 	scripts/test
+
+demo: all
+	scripts/demo
 
 install: $(LIBRARY)
 	install -d $(DESTDIR)$(LIBDIR)
