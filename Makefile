@@ -3,7 +3,11 @@
 
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/kashim
 DESTDIR ?=
+KASHIM_VERSION ?= 0.1.0
 
 CC      ?= cc
 CFLAGS  ?= -g
@@ -31,9 +35,18 @@ CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/log.o
 LIBRARY  = $(BUILD)/libkashim.so
 HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check
 
-.PHONY: all test demo install uninstall clean
+# Operator tools: the kashim wrapper and kashim-inspect.
+TOOLS = $(BUILD)/kashim $(BUILD)/kashim-inspect
+INSPECT_OBJECTS = $(BUILD)/tools/kashim_inspect.o $(BUILD)/tools/proc_fds.o \
+                  $(BUILD)/tools/proc_tcp.o $(BUILD)/tools/sockopts.o \
+                  $(BUILD)/tools/inspect_output.o
+MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
+MANPAGES_7 = man/libkashim.7
+SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 
-all: $(LIBRARY) $(HELPERS)
+.PHONY: all test demo install uninstall clean FORCE
+
+all: $(LIBRARY) $(HELPERS) $(TOOLS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -48,20 +61,57 @@ $(BUILD)/sockprobe: $(BUILD)/tests/helpers/sockprobe.o
 $(BUILD)/config-check: $(BUILD)/tests/helpers/config_check.o $(CONFIG_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
+# What the tools need to know about the installation. kashim finds the
+# library at LIBDIR relative to BINDIR, so a tree installed with any PREFIX,
+# LIBDIR or DESTDIR works wherever it lands. Rewritten only when it changes,
+# so an install with other directories rebuilds kashim and nothing else.
+$(BUILD)/tools/build_config.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define KASHIM_LIB_FROM_BIN "%s"\n#define KASHIM_VERSION "%s"\n' \
+		"$$(realpath -m --relative-to='$(BINDIR)' '$(LIBDIR)')" '$(KASHIM_VERSION)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+FORCE:
+
+$(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/build_config.h
+	@mkdir -p $(@D)
+	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS)
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
 test:
 	scripts/test
 
 demo: all
 	scripts/demo
 
-install: $(LIBRARY)
-	install -d $(DESTDIR)$(LIBDIR)
+# The example drop-in is installed naming the library where it was put.
+install: $(LIBRARY) $(TOOLS)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d
 	install -m 0755 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libkashim.so
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(MANPAGES_1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(MANPAGES_7) $(DESTDIR)$(MANDIR)/man7/
+	sed 's|/usr/local/lib/libkashim.so|$(LIBDIR)/libkashim.so|' $(SYSTEMD_EXAMPLE) \
+		>$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
+	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 
+# Exactly what install put there, and kashim's own doc directory once empty.
 uninstall:
-	rm -f $(DESTDIR)$(LIBDIR)/libkashim.so
+	rm -f $(DESTDIR)$(LIBDIR)/libkashim.so \
+		$(DESTDIR)$(BINDIR)/kashim $(DESTDIR)$(BINDIR)/kashim-inspect \
+		$(MANPAGES_1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+		$(MANPAGES_7:man/%=$(DESTDIR)$(MANDIR)/man7/%) \
+		$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
+	rmdir $(DESTDIR)$(DOCDIR)/examples/legacy.service.d $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)
 
--include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d
+-include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d

@@ -1,0 +1,44 @@
+/* What kashim-inspect found in one process, ready to print. */
+#ifndef KASHIM_INSPECT_H
+#define KASHIM_INSPECT_H
+
+#include "sockopts.h"
+
+#include <stdio.h>
+#include <sys/types.h>
+
+struct kashim_inspect_socket {
+	int fd;
+	unsigned long inode;
+	int family;                 /* AF_INET or AF_INET6 */
+	int state;                  /* TCP_ESTABLISHED ... */
+	struct in6_addr local, remote; /* IPv4 in the first 4 bytes */
+	unsigned local_port, remote_port;
+	int options_errno;          /* 0: opts holds what getsockopt read */
+	struct kashim_sockopts opts;
+	int timer_known;            /* 0 when the socket is not in /proc/PID/net/tcp */
+	int timer;                  /* enum kashim_tcp_timer */
+	unsigned long timer_ticks;
+	unsigned probes;
+};
+
+struct kashim_inspect_process {
+	pid_t pid;
+	char name[64];
+	int error;                  /* errno that stopped the inspection; 0 if none */
+	struct kashim_inspect_socket *sockets;
+	size_t count;
+};
+
+/*
+ * Print processes as aligned tables for people, one per process. Timers
+ * are converted from clock ticks with clock_ticks per second.
+ */
+void kashim_print_table(FILE *out, const struct kashim_inspect_process *procs, size_t n,
+			long clock_ticks);
+
+/* Print processes as one JSON document. */
+void kashim_print_json(FILE *out, const struct kashim_inspect_process *procs, size_t n,
+		       long clock_ticks);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * kashim-inspect [--json] PID...
+ *
+ * For each TCP socket of each process: addresses, state, the keepalive
+ * options as getsockopt reads them from the socket itself (through
+ * pidfd_getfd, Linux 5.6+), and the kernel's pending timer from
+ * /proc/PID/net/tcp. It answers "did the settings take effect?" for a
+ * process that is already running, whoever configured it.
+ *
+ * Exit status: 0 when every process was fully inspected, 1 when some
+ * process or some socket's options could not be read, 2 for usage errors.
+ */
+#include "build_config.h"
+#include "inspect.h"
+#include "proc_fds.h"
+#include "proc_tcp.h"
+#include "sockopts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KASHIM_EXIT_OK 0
+#define KASHIM_EXIT_INCOMPLETE 1
+#define KASHIM_EXIT_USAGE 2
+
+static void kashim_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: kashim-inspect [--json] PID...\n"
+		"Show each TCP socket of the processes PID with the keepalive options\n"
+		"read from the socket itself (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL,\n"
+		"TCP_KEEPCNT, TCP_USER_TIMEOUT) and the kernel's timer on it.\n\n"
+		"  --json      one JSON document instead of tables\n"
+		"  --help      show this help and exit\n"
+		"  --version   show the version and exit\n\n"
+		"Reading another process's sockets needs ptrace permission over it:\n"
+		"root, CAP_SYS_PTRACE, or the same user as allowed by\n"
+		"kernel.yama.ptrace_scope. Linux 5.6 or later.\n\n"
+		"Exit status: 0 if every process was fully inspected, 1 if something\n"
+		"could not be read, 2 for a usage error.\n");
+}
+
+__attribute__((noreturn, format(printf, 1, 2)))
+static void kashim_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kashim-inspect: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'kashim-inspect --help' for more information.\n", stderr);
+	exit(KASHIM_EXIT_USAGE);
+}
+
+/* A process ID: decimal digits only, 1 to INT_MAX. Returns 0 or -1. */
+static int kashim_parse_pid(const char *text, pid_t *pid)
+{
+	long value = 0;
+	const char *p;
+
+	if (*text == '\0')
+		return -1;
+	for (p = text; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || value > (INT_MAX - (*p - '0')) / 10)
+			return -1;
+		value = value * 10 + (*p - '0');
+	}
+	if (value < 1)
+		return -1;
+	*pid = (pid_t)value;
+	return 0;
+}
+
+/* kernel.yama.ptrace_scope, or -1 when Yama is not in this kernel. */
+static int kashim_yama_scope(void)
+{
+	char text[8] = "";
+	ssize_t len;
+	int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (len <= 0 || text[0] < '0' || text[0] > '3')
+		return -1;
+	return text[0] - '0';
+}
+
+/* Say plainly that permission was denied, and what would grant it. */
+static void kashim_explain_denied(const struct kashim_inspect_process *p, const char *what)
+{
+	int scope = kashim_yama_scope();
+
+	fprintf(stderr, "kashim-inspect: PID %ld (%s): permission denied %s\n",
+		(long)p->pid, p->name, what);
+	fprintf(stderr, "  Reading another process's sockets needs ptrace permission over it.\n"
+		"  Run kashim-inspect as root (sudo kashim-inspect %ld) or with CAP_SYS_PTRACE",
+		(long)p->pid);
+	switch (scope) {
+	case -1:
+	case 0:
+		fprintf(stderr, ",\n  or as the process's own user%s, unless the process is\n"
+			"  set-user-ID or otherwise not dumpable.\n",
+			scope == 0 ? " (kernel.yama.ptrace_scope is 0)" : "");
+		break;
+	case 1:
+		fprintf(stderr, ".\n  As the process's own user it works only for processes started by\n"
+			"  kashim-inspect: kernel.yama.ptrace_scope is 1 (0 allows any process\n"
+			"  of the same user).\n");
+		break;
+	case 2:
+		fprintf(stderr, ".\n  Nothing else does: kernel.yama.ptrace_scope is 2.\n");
+		break;
+	default:
+		fprintf(stderr, ",\n  but kernel.yama.ptrace_scope is 3, which forbids it to everyone,\n"
+			"  root included, until the next boot.\n");
+		break;
+	}
+}
+
+/* Report why a whole process, or its sockets' options, could not be read. */
+static void kashim_report(const struct kashim_inspect_process *p, int error, const char *what)
+{
+	if (error == EACCES || error == EPERM)
+		kashim_explain_denied(p, what);
+	else if (error == ENOENT || error == ESRCH)
+		fprintf(stderr, "kashim-inspect: PID %ld: no such process\n", (long)p->pid);
+	else if (error == ENOSYS)
+		fprintf(stderr, "kashim-inspect: PID %ld (%s): cannot read socket options: "
+			"pidfd_getfd needs Linux 5.6 or later\n", (long)p->pid, p->name);
+	else
+		fprintf(stderr, "kashim-inspect: PID %ld (%s): %s: %s\n", (long)p->pid,
+			p->name, what, strerror(error));
+}
+
+/*
+ * Fill row for socket fd, whose table entry is entry (NULL when the table
+ * does not list it). dup is the socket duplicated into this process, or -1
+ * with dup_errno. Returns 1 when the row is a TCP socket, 0 to skip it.
+ */
+static int kashim_fill_socket(struct kashim_inspect_socket *row,
+			      const struct kashim_socket_fd *fd,
+			      const struct kashim_tcp_entry *entry, int dup, int dup_errno)
+{
+	memset(row, 0, sizeof *row);
+	row->fd = fd->fd;
+	row->inode = fd->inode;
+	if (entry != NULL) {
+		row->family = entry->family;
+		row->state = entry->state;
+		row->local = entry->local;
+		row->remote = entry->remote;
+		row->local_port = entry->local_port;
+		row->remote_port = entry->remote_port;
+		row->timer_known = 1;
+		row->timer = entry->timer;
+		row->timer_ticks = entry->timer_ticks;
+		row->probes = entry->probes;
+	} else {
+		/* unlisted: another namespace's socket, or not bound yet */
+		struct kashim_sockid id;
+
+		if (dup < 0 || kashim_identify_socket(dup, &id) != 0 || !id.is_tcp)
+			return 0;
+		row->family = id.family;
+		row->state = id.state;
+		row->local = id.local;
+		row->remote = id.remote;
+		row->local_port = id.local_port;
+		row->remote_port = id.remote_port;
+	}
+	if (dup < 0)
+		row->options_errno = dup_errno;
+	else if (kashim_read_sockopts(dup, &row->opts) != 0)
+		row->options_errno = errno;
+	return 1;
+}
+
+/* Inspect one process into p. Returns 0 when everything was read, else -1. */
+static int kashim_inspect(pid_t pid, struct kashim_inspect_process *p)
+{
+	struct kashim_tcp_table table = { NULL, 0, 0 };
+	struct kashim_socket_fd *fds = NULL;
+	size_t nfds = 0, i;
+	int pidfd, pidfd_errno, options_errno = 0;
+	char what[64];
+
+	memset(p, 0, sizeof *p);
+	p->pid = pid;
+	kashim_process_name(pid, p->name, sizeof p->name);
+	snprintf(what, sizeof what, "reading /proc/%ld/fd", (long)pid);
+	if (kashim_list_socket_fds(pid, &fds, &nfds) != 0) {
+		p->error = errno;
+		kashim_report(p, p->error, what);
+		return -1;
+	}
+	if (kashim_tcp_table_read(pid, &table) != 0) {
+		p->error = errno;
+		snprintf(what, sizeof what, "reading /proc/%ld/net/tcp", (long)pid);
+		kashim_report(p, p->error, what);
+		free(fds);
+		return -1;
+	}
+	pidfd = kashim_pidfd_open(pid);
+	pidfd_errno = pidfd < 0 ? errno : 0;
+	p->sockets = calloc(nfds > 0 ? nfds : 1, sizeof *p->sockets);
+	if (p->sockets == NULL) {
+		perror("kashim-inspect");
+		exit(KASHIM_EXIT_INCOMPLETE);
+	}
+	for (i = 0; i < nfds; i++) {
+		const struct kashim_tcp_entry *entry = kashim_tcp_table_find(&table, fds[i].inode);
+		int dup = pidfd >= 0 ? kashim_pidfd_getfd(pidfd, fds[i].fd) : -1;
+		int dup_errno = pidfd >= 0 ? errno : pidfd_errno;
+
+		if (dup < 0 && dup_errno == EBADF)
+			continue; /* closed since /proc/PID/fd was read */
+		if (kashim_fill_socket(&p->sockets[p->count], &fds[i], entry, dup, dup_errno)) {
+			if (p->sockets[p->count].options_errno != 0 && options_errno == 0)
+				options_errno = p->sockets[p->count].options_errno;
+			p->count++;
+		}
+		if (dup >= 0)
+			close(dup);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	kashim_tcp_table_free(&table);
+	free(fds);
+	if (options_errno != 0) {
+		snprintf(what, sizeof what, "duplicating its sockets (pidfd_getfd)");
+		kashim_report(p, options_errno, what);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct kashim_inspect_process *procs;
+	size_t n = 0;
+	int json = 0, status = KASHIM_EXIT_OK, i, first;
+	long clock_ticks = sysconf(_SC_CLK_TCK);
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			json = 1;
+		} else if (strcmp(argv[i], "--help") == 0) {
+			kashim_usage(stdout);
+			return KASHIM_EXIT_OK;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("kashim-inspect %s\n", KASHIM_VERSION);
+			return KASHIM_EXIT_OK;
+		} else {
+			kashim_usage_error("unrecognized option '%s'", argv[i]);
+		}
+	}
+	first = i;
+	if (first >= argc)
+		kashim_usage_error("missing PID");
+	for (i = first; i < argc; i++) {
+		pid_t pid;
+
+		if (kashim_parse_pid(argv[i], &pid) != 0)
+			kashim_usage_error("'%s' is not a process ID", argv[i]);
+	}
+	procs = calloc((size_t)(argc - first), sizeof *procs);
+	if (procs == NULL) {
+		perror("kashim-inspect");
+		return KASHIM_EXIT_INCOMPLETE;
+	}
+	for (i = first; i < argc; i++) {
+		pid_t pid = 0;
+
+		kashim_parse_pid(argv[i], &pid);
+		if (kashim_inspect(pid, &procs[n++]) != 0)
+			status = KASHIM_EXIT_INCOMPLETE;
+	}
+	if (json)
+		kashim_print_json(stdout, procs, n, clock_ticks);
+	else
+		kashim_print_table(stdout, procs, n, clock_ticks);
+	for (i = 0; (size_t)i < n; i++)
+		free(procs[i].sockets);
+	free(procs);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("kashim-inspect: stdout");
+		return KASHIM_EXIT_INCOMPLETE;
+	}
+	return status;
+}
