@@ -115,20 +115,32 @@ static void kashim_print_row(FILE *out, char cells[KASHIM_COLUMNS][KASHIM_CELL_M
 	}
 }
 
+/* name with control and non-ASCII bytes as '?', safe to print on a terminal. */
+static void kashim_printable(char *buf, size_t size, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && name[i] != '\0'; i++)
+		buf[i] = (name[i] >= 0x20 && name[i] < 0x7f) ? name[i] : '?';
+	buf[i] = '\0';
+}
+
 /* One process: a heading line, then its sockets, columns as wide as needed. */
 static void kashim_print_process_table(FILE *out, const struct kashim_inspect_process *p,
 				       long clock_ticks)
 {
 	char cells[KASHIM_COLUMNS][KASHIM_CELL_MAX];
+	char name[sizeof p->name];
 	int widths[KASHIM_COLUMNS];
 	size_t i;
 	int c;
 
+	kashim_printable(name, sizeof name, p->name);
 	if (p->count == 0) {
-		fprintf(out, "PID %ld (%s): no TCP sockets\n", (long)p->pid, p->name);
+		fprintf(out, "PID %ld (%s): no TCP sockets\n", (long)p->pid, name);
 		return;
 	}
-	fprintf(out, "PID %ld (%s): %zu TCP socket%s\n", (long)p->pid, p->name, p->count,
+	fprintf(out, "PID %ld (%s): %zu TCP socket%s\n", (long)p->pid, name, p->count,
 		p->count == 1 ? "" : "s");
 	for (c = 0; c < KASHIM_COLUMNS; c++)
 		widths[c] = (int)strlen(kashim_headers[c]);
