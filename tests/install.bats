@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# make install / make uninstall into a temporary DESTDIR with a custom
+# PREFIX, and the installed tools at work on real programs.
+
+load helpers/common
+load helpers/tools
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	# a build of its own, so installing with other directories never
+	# rebuilds the tree the other tests use
+	export INSTALL_BUILD=$BATS_FILE_TMPDIR/build
+}
+
+setup() {
+	DEST=$BATS_TEST_TMPDIR/dest
+	# a prefix that exists nowhere on this machine: nothing may land there
+	PREFIX=/opt/kashim-install-test-$$-$BATS_TEST_NUMBER
+}
+
+teardown() {
+	stop_background
+}
+
+# make_target TARGET VAR=VALUE...: run make TARGET for the install tests.
+make_target() {
+	run make -s -C "$KASHIM_ROOT" BUILD="$INSTALL_BUILD" DESTDIR="$DEST" PREFIX="$PREFIX" "$@"
+	assert_status 0
+}
+
+# Every file and symlink under DEST, relative to it, sorted.
+installed_files() {
+	(cd "$DEST" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
+}
+
+@test "custom PREFIX and LIBDIR: exactly the expected files, the installed kashim works, uninstall removes them all" {
+	local libdir=$PREFIX/lib/x86_64-custom expected
+	make_target install LIBDIR="$libdir"
+	expected="${PREFIX#/}/bin/kashim
+${PREFIX#/}/bin/kashim-inspect
+${libdir#/}/libkashim.so
+${PREFIX#/}/share/doc/kashim/examples/legacy.service.d/keepalive.conf
+${PREFIX#/}/share/man/man1/kashim-inspect.1
+${PREFIX#/}/share/man/man1/kashim.1
+${PREFIX#/}/share/man/man7/libkashim.7"
+	output=$(installed_files)
+	[ "$output" = "$(sort <<<"$expected")" ] || flunk "installed files differ from: $expected"
+	[ ! -e "$PREFIX" ] || flunk "install wrote outside DESTDIR"
+	[ -x "$DEST$PREFIX/bin/kashim" ] && [ -x "$DEST$PREFIX/bin/kashim-inspect" ] || flunk "tools not executable"
+	for page in man1/kashim.1 man1/kashim-inspect.1 man7/libkashim.7; do
+		cmp -s "$KASHIM_ROOT/man/${page#*/}" "$DEST$PREFIX/share/man/$page" || flunk "$page differs"
+	done
+
+	# the installed kashim, found through PATH, preloads the installed library
+	run --separate-stderr env PATH="$DEST$PREFIX/bin:$PATH" kashim --debug --idle 44 --count 3 "$SOCKPROBE" pair
+	assert_status 0
+	assert_value accepted.keepalive 1
+	assert_value accepted.idle 44
+	assert_value accepted.cnt 3
+	printf '%s\n' "$stderr" | grep -qF "LD_PRELOAD=$DEST$libdir/libkashim.so" ||
+		flunk "not the installed library: $stderr"
+
+	# the installed kashim-inspect sees what a server under it has inside
+	start_report_server "$BATS_TEST_TMPDIR/report" "$DEST$PREFIX/bin/kashim" --idle 45
+	run --separate-stderr "$DEST$PREFIX/bin/kashim-inspect" --json "$SERVER_PID"
+	assert_status 0
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/inspect.json"
+	run python3 "$INSPECT_MATCHES" "$BATS_TEST_TMPDIR/report" "$BATS_TEST_TMPDIR/inspect.json"
+	assert_status 0
+	assert_output_has "'keepidle': 45"
+	stop_background
+
+	make_target uninstall LIBDIR="$libdir"
+	output=$(installed_files)
+	[ -z "$output" ] || flunk "uninstall left files behind"
+	[ ! -e "$DEST$PREFIX/share/doc/kashim" ] || flunk "uninstall left the doc directory"
+}
+
+@test "default LIBDIR is PREFIX/lib, and an installed tree still works after it is moved" {
+	make_target install
+	[ -f "$DEST$PREFIX/lib/libkashim.so" ] || flunk "library not in PREFIX/lib"
+	mv "$DEST" "$BATS_TEST_TMPDIR/moved"
+	run "$BATS_TEST_TMPDIR/moved$PREFIX/bin/kashim" --idle 46 "$SOCKPROBE" pair
+	assert_status 0
+	assert_value accepted.idle 46
+	mv "$BATS_TEST_TMPDIR/moved" "$DEST"
+	make_target uninstall
+	output=$(installed_files)
+	[ -z "$output" ] || flunk "uninstall left files behind"
+}
+
+@test "the installed systemd drop-in names the installed library, and its settings take effect" {
+	local libdir=$PREFIX/lib64 line assignment
+	local -a environment=()
+	make_target install LIBDIR="$libdir"
+	local dropin=$DEST$PREFIX/share/doc/kashim/examples/legacy.service.d/keepalive.conf
+	grep -qx "Environment=LD_PRELOAD=$libdir/libkashim.so" "$dropin" ||
+		flunk "the drop-in does not name $libdir/libkashim.so"
+	# run a program with exactly the drop-in's Environment= assignments, as
+	# systemd would (the library path seen through DESTDIR)
+	while read -r line; do
+		for assignment in ${line#Environment=}; do
+			[[ "$assignment" == LD_PRELOAD=* ]] && assignment="LD_PRELOAD=$DEST${assignment#LD_PRELOAD=}"
+			environment+=("$assignment")
+		done
+	done < <(grep '^Environment=' "$dropin")
+	run env "${environment[@]}" "$SOCKPROBE" pair
+	assert_status 0
+	for side in accepted connected; do
+		assert_value $side.keepalive 1
+		assert_value $side.idle 60
+		assert_value $side.intvl 10
+		assert_value $side.cnt 5
+		assert_value $side.user_timeout 110000
+	done
+	make_target uninstall LIBDIR="$libdir"
+}
