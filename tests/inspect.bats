@@ -182,6 +182,38 @@ world_readable_copy() {
 	assert_status 0
 }
 
+@test "options denied but /proc readable (as under ptrace_scope 1): sockets and timers shown, options '?'" {
+	# pidfd_getfd refused with EPERM by a seccomp filter on kashim-inspect alone
+	start_report_server "$REPORT" "$KASHIM" --idle 41
+	run --separate-stderr python3 "$KASHIM_ROOT/tests/helpers/deny_pidfd_getfd.py" \
+		"$KASHIM_INSPECT" "$SERVER_PID"
+	assert_status 1
+	table=$output
+	assert_output_has "PID $SERVER_PID (python3): 6 TCP sockets"
+	for fd in $(report_fds "$REPORT"); do
+		output=$(table_row "$fd")
+		[[ "$output" =~ \ \?\ +\?\ +\?\ +\?\ +\?\ + ]] || flunk "options of fd $fd not shown as unknown"
+		if [ "$(report_value "$REPORT" "$fd" keepalive)" = 1 ]; then
+			[[ "$output" =~ keepalive\ (3[6-9]|4[01])\.[0-9][0-9]s$ ]] || flunk "no timer on fd $fd"
+		fi
+	done
+	output=$stderr
+	assert_output_has "PID $SERVER_PID (python3): permission denied duplicating its sockets (pidfd_getfd)"
+	assert_output_has "needs ptrace permission"
+	run --separate-stderr python3 "$KASHIM_ROOT/tests/helpers/deny_pidfd_getfd.py" \
+		"$KASHIM_INSPECT" --json "$SERVER_PID"
+	assert_status 1
+	run python3 -c '
+import json, sys
+sockets = json.load(sys.stdin)["processes"][0]["sockets"]
+assert len(sockets) == 6 and all(s["options"] is None for s in sockets), sockets
+assert {s["options_error"] for s in sockets} == {"Operation not permitted"}, sockets
+print(sorted(s["timer"]["kind"] for s in sockets))' <<<"$output"
+	assert_status 0
+	[ "$output" = "['keepalive', 'keepalive', 'keepalive', 'keepalive', 'none', 'none']" ] ||
+		flunk "timers"
+}
+
 @test "an unprivileged user inspects its own process without any privilege" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to user nobody"
 	local scope
