@@ -34,19 +34,46 @@ KASHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int
 KASHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
 
 /*
- * Find name in the next library (libc). Aborts when it cannot: carrying on
- * would mean calling NULL, or ourselves forever.
+ * Our own wrappers' addresses, through hidden aliases defined at the end of
+ * this file. Writing &accept here would go through the GOT and yield
+ * whichever accept comes first globally: libc's, when libc is preloaded
+ * ahead of us.
+ */
+int kashim_own_accept(int fd, struct sockaddr *addr, socklen_t *addrlen);
+int kashim_own_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+int kashim_own_connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
+
+/*
+ * Find name in the next library (libc). When libc itself was preloaded
+ * ahead of us, nothing after us defines it, but then the global lookup
+ * finds libc's, ahead of ours. Aborts only when both fail: carrying on
+ * would mean calling NULL, or ourselves for ever.
  */
 static void *kashim_bind(const char *name, void *self)
 {
 	void *real = dlsym(RTLD_NEXT, name);
 
+	if (real == NULL || real == self)
+		real = dlsym(RTLD_DEFAULT, name);
 	if (real == NULL || real == self) {
 		kashim_log("cannot find the real %s() (%s); aborting", name,
 			   real == NULL ? "dlsym found none" : "dlsym returned kashim's own");
 		abort();
 	}
 	return real;
+}
+
+/*
+ * Warn when the program's calls cannot reach our wrappers because another
+ * definition comes first in the global lookup order (libc preloaded ahead
+ * of us): kashim then does nothing, and the operator should know why.
+ */
+static void kashim_check_shadowed(void)
+{
+	if (dlsym(RTLD_DEFAULT, "connect") != (void *)kashim_own_connect ||
+	    dlsym(RTLD_DEFAULT, "accept") != (void *)kashim_own_accept)
+		kashim_log("another library ahead of libkashim.so in LD_PRELOAD defines "
+			   "accept/connect, so kashim is not reached; put libkashim.so first");
 }
 
 static void kashim_warn(enum kashim_var var, const char *message)
@@ -95,12 +122,14 @@ static void kashim_init(void)
 	struct kashim_system_timers system;
 	char described[128];
 
-	kashim_real_accept = (kashim_accept_fn)kashim_bind("accept", (void *)accept);
-	kashim_real_accept4 = (kashim_accept4_fn)kashim_bind("accept4", (void *)accept4);
-	kashim_real_connect = (kashim_connect_fn)kashim_bind("connect", (void *)connect);
+	kashim_real_accept = (kashim_accept_fn)kashim_bind("accept", (void *)kashim_own_accept);
+	kashim_real_accept4 = (kashim_accept4_fn)kashim_bind("accept4", (void *)kashim_own_accept4);
+	kashim_real_connect = (kashim_connect_fn)kashim_bind("connect", (void *)kashim_own_connect);
 
 	kashim_read_system_timers(&system);
 	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn, &system);
+	if (kashim_cfg.enabled)
+		kashim_check_shadowed();
 	if (kashim_cfg.debug) {
 		kashim_describe_config(described, sizeof described);
 		kashim_log("loaded: keepalive %s%s", kashim_cfg.enabled ? "on" : "off",
@@ -211,3 +240,10 @@ KASHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t addrlen
 	}
 	return kashim_real_connect(fd, addr, addrlen);
 }
+
+int kashim_own_accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
+	__attribute__((alias("accept")));
+int kashim_own_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
+	__attribute__((alias("accept4")));
+int kashim_own_connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
+	__attribute__((alias("connect")));
