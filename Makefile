@@ -83,6 +83,12 @@ $(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJEC
 $(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
+# The unmodified server of the demo and the wire tests: it never calls
+# setsockopt, so any keepalive it shows comes from the shim.
+all: $(BUILD)/legacy_server
+$(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
 test:
 	scripts/test
 
