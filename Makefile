@@ -93,7 +93,7 @@ test:
 	scripts/test
 
 demo: all
-	scripts/demo
+	@scripts/demo
 
 # The example drop-in is installed naming the library where it was put.
 install: $(LIBRARY) $(TOOLS)
