@@ -25,18 +25,23 @@ NETNS_CLIENT_IF=kashim-client
 # makes the names unique (include $$). Returns non-zero with ip's message
 # on stderr when namespaces cannot be made here, leaving nothing behind.
 netns_create() {
+	# set each name only once it is ours, so a failure never deletes a
+	# namespace of the same name that belongs to someone else
+	NETNS_SERVER='' NETNS_CLIENT=''
+	ip netns add "kashim-$1-server" || return 1
 	NETNS_SERVER=kashim-$1-server
-	NETNS_CLIENT=kashim-$1-client
-	if ! ip netns add "$NETNS_SERVER"; then
-		NETNS_SERVER= NETNS_CLIENT=
+	if ! ip netns add "kashim-$1-client"; then
+		netns_destroy
 		return 1
 	fi
-	ip netns add "$NETNS_CLIENT" &&
-		ip -n "$NETNS_SERVER" link add "$NETNS_SERVER_IF" type veth \
+	NETNS_CLIENT=kashim-$1-client
+	if ! { ip -n "$NETNS_SERVER" link add "$NETNS_SERVER_IF" type veth \
 			peer name "$NETNS_CLIENT_IF" netns "$NETNS_CLIENT" &&
 		netns_bring_up "$NETNS_SERVER" "$NETNS_SERVER_IF" "$NETNS_SERVER_ADDR" &&
-		netns_bring_up "$NETNS_CLIENT" "$NETNS_CLIENT_IF" "$NETNS_CLIENT_ADDR" ||
-		{ netns_destroy; return 1; }
+		netns_bring_up "$NETNS_CLIENT" "$NETNS_CLIENT_IF" "$NETNS_CLIENT_ADDR"; }; then
+		netns_destroy
+		return 1
+	fi
 }
 
 # netns_bring_up NS IF ADDR: give IF its address and bring it and lo up.
@@ -63,7 +68,7 @@ netns_destroy() {
 		done
 		ip netns del "$ns" 2>/dev/null
 	done
-	NETNS_SERVER= NETNS_CLIENT=
+	NETNS_SERVER='' NETNS_CLIENT=''
 	return 0
 }
 
@@ -116,6 +121,7 @@ netns_drop_here() {
 # killed. With no line (stdin at its end) it just holds them, answering
 # probes. Run it in the background; netns_destroy ends it.
 netns_client() {
+	# shellcheck disable=SC2016 # expanded by the client's own shell
 	netns_client_exec bash -c "$(declare -f netns_drop_here)"'
 		address=$1
 		shift
