@@ -27,10 +27,11 @@ KASHIM_CFLAGS  = -std=c11 -D_GNU_SOURCE -O2 -fPIC -fvisibility=hidden \
                  $(WARNINGS) -MMD -MP
 KASHIM_LDFLAGS = -Wl,-z,relro,-z,now,-z,noexecstack
 
-SHIM_SOURCES = shim/shim.c shim/config.c shim/apply.c shim/log.c shim/sockaddr.c
+SHIM_SOURCES = shim/shim.c shim/config.c shim/lists.c shim/apply.c shim/scope.c \
+               shim/listeners.c shim/report.c shim/log.c shim/sockaddr.c
 SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
 # The parser and logger alone, for tools and tests that preload nothing.
-CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/log.o
+CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/lists.o $(BUILD)/shim/log.o
 
 LIBRARY  = $(BUILD)/libkashim.so
 HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check

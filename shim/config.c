@@ -4,11 +4,13 @@
  * who typed a bad value deserves to be told rather than to be guessed at.
  */
 #include "config.h"
+#include "lists.h"
 #include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <string.h>
 #include <unistd.h>
 
 /* How a variable's text is read. */
@@ -16,7 +18,11 @@ enum kashim_kind {
 	KASHIM_KIND_SWITCH,   /* on/off words */
 	KASHIM_KIND_SECONDS,  /* whole seconds, with optional unit */
 	KASHIM_KIND_COUNT,    /* plain integer */
-	KASHIM_KIND_MILLIS    /* milliseconds, with optional unit, or auto */
+	KASHIM_KIND_MILLIS,   /* milliseconds, with optional unit, or auto */
+	KASHIM_KIND_SIDES,    /* accept and/or connect */
+	KASHIM_KIND_POLICY,   /* override or respect */
+	KASHIM_KIND_PORTS,    /* ports and port ranges */
+	KASHIM_KIND_PROGRAMS  /* program names, !name to exclude */
 };
 
 struct kashim_var_spec {
@@ -43,6 +49,14 @@ static const struct kashim_var_spec kashim_specs[KASHIM_VAR_COUNT] = {
 		"milliseconds 0-2147483647, bare or with a unit (500ms, 30s, 2m), or auto" },
 	[KASHIM_VAR_DEBUG] = { "KASHIM_DEBUG", KASHIM_KIND_SWITCH, 0, 1,
 		"1, on, yes, true, 0, off, no or false" },
+	[KASHIM_VAR_SIDES] = { "KASHIM_SIDES", KASHIM_KIND_SIDES, 1, KASHIM_SIDES_ALL,
+		"accept, connect or accept,connect" },
+	[KASHIM_VAR_POLICY] = { "KASHIM_POLICY", KASHIM_KIND_POLICY,
+		KASHIM_POLICY_OVERRIDE, KASHIM_POLICY_RESPECT, "override or respect" },
+	[KASHIM_VAR_PORTS] = { "KASHIM_PORTS", KASHIM_KIND_PORTS, 1, KASHIM_PORT_MAX,
+		"ports 1-65535 and ranges, comma-separated (22,5432,8000-8100)" },
+	[KASHIM_VAR_PROGRAMS] = { "KASHIM_PROGRAMS", KASHIM_KIND_PROGRAMS, 0, 0,
+		"program names, not paths, comma-separated; !name excludes (nginx,redis-server or !curl)" },
 };
 
 struct kashim_unit {
@@ -254,6 +268,75 @@ static int kashim_parse_duration(enum kashim_var var, const char *text, long *va
 	return 0;
 }
 
+static int kashim_parse_policy(enum kashim_var var, const char *text, long *value,
+			       char *err, size_t err_size)
+{
+	if (kashim_streq(text, "override"))
+		*value = KASHIM_POLICY_OVERRIDE;
+	else if (kashim_streq(text, "respect"))
+		*value = KASHIM_POLICY_RESPECT;
+	else
+		return kashim_reject(var, text, "is not a policy", NULL, 1, err, err_size);
+	return 0;
+}
+
+/* Put a list's problem into words; the offending item is quoted. */
+static int kashim_reject_list(enum kashim_var var, const char *text,
+			      const struct kashim_list_error *error,
+			      char *err, size_t err_size)
+{
+	char item[24];
+	size_t length = error->item_length < sizeof item - 1 ? error->item_length
+							       : sizeof item - 1;
+
+	if (error->item == NULL)
+		return kashim_reject(var, text, error->problem, NULL, 1, err, err_size);
+	memcpy(item, error->item, length);
+	item[length] = '\0';
+	return kashim_reject(var, text, error->problem, item, 1, err, err_size);
+}
+
+/* The number of ports a bitmap selects. */
+static long kashim_count_ports(const unsigned char *ports)
+{
+	long count = 0;
+	size_t i;
+
+	for (i = 0; i < KASHIM_PORT_BYTES; i++)
+		count += __builtin_popcount(ports[i]);
+	return count;
+}
+
+/* KASHIM_SIDES, KASHIM_PORTS, KASHIM_PROGRAMS: see kashim_parse_value. */
+static int kashim_parse_list(enum kashim_var var, const char *text, long *value,
+			     char *err, size_t err_size)
+{
+	struct kashim_list_error error;
+	unsigned char ports[KASHIM_PORT_BYTES];
+	int sides;
+
+	switch (kashim_specs[var].kind) {
+	case KASHIM_KIND_SIDES:
+		if (kashim_parse_sides(text, &sides, &error) != 0)
+			return kashim_reject_list(var, text, &error, err, err_size);
+		*value = sides;
+		return 0;
+	case KASHIM_KIND_PORTS:
+		memset(ports, 0, sizeof ports);
+		if (kashim_parse_ports(text, ports, &error) != 0)
+			return kashim_reject_list(var, text, &error, err, err_size);
+		*value = kashim_count_ports(ports);
+		return 0;
+	case KASHIM_KIND_PROGRAMS:
+		*value = kashim_parse_programs(text, &error);
+		if (*value < 0)
+			return kashim_reject_list(var, text, &error, err, err_size);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 int kashim_parse_value(enum kashim_var var, const char *text, long *value,
 		       char *err, size_t err_size)
 {
@@ -271,21 +354,30 @@ int kashim_parse_value(enum kashim_var var, const char *text, long *value,
 	case KASHIM_KIND_SECONDS:
 	case KASHIM_KIND_MILLIS:
 		return kashim_parse_duration(var, text, value, err, err_size);
+	case KASHIM_KIND_POLICY:
+		return kashim_parse_policy(var, text, value, err, err_size);
+	case KASHIM_KIND_SIDES:
+	case KASHIM_KIND_PORTS:
+	case KASHIM_KIND_PROGRAMS:
+		return kashim_parse_list(var, text, value, err, err_size);
 	}
 	return -1;
 }
 
 /*
- * Look the variable up and parse it. Returns 1 with *value set, 0 when the
- * variable is not set, and -1 after warning about a bad value.
+ * Look the variable up and parse it. Returns 1 with *value set (and *found
+ * pointing at the text, when found is not NULL), 0 when the variable is
+ * not set, and -1 after warning about a bad value.
  */
-static int kashim_load_one(enum kashim_var var, long *value,
-			   const char *(*lookup)(const char *name),
-			   void (*warn)(enum kashim_var var, const char *message))
+static int kashim_load_text(enum kashim_var var, long *value, const char **found,
+			    const char *(*lookup)(const char *name),
+			    void (*warn)(enum kashim_var var, const char *message))
 {
 	char message[KASHIM_MESSAGE_MAX];
 	const char *text = lookup(kashim_specs[var].name);
 
+	if (found != NULL)
+		*found = text;
 	if (text == NULL)
 		return 0;
 	if (kashim_parse_value(var, text, value, message, sizeof message) != 0) {
@@ -293,6 +385,43 @@ static int kashim_load_one(enum kashim_var var, long *value,
 		return -1;
 	}
 	return 1;
+}
+
+static int kashim_load_one(enum kashim_var var, long *value,
+			   const char *(*lookup)(const char *name),
+			   void (*warn)(enum kashim_var var, const char *message))
+{
+	return kashim_load_text(var, value, NULL, lookup, warn);
+}
+
+/* KASHIM_SIDES, KASHIM_POLICY, KASHIM_PORTS and KASHIM_PROGRAMS. */
+static void kashim_load_scope(struct kashim_config *cfg,
+			      const char *(*lookup)(const char *name),
+			      void (*warn)(enum kashim_var var, const char *message))
+{
+	struct kashim_list_error error;
+	struct kashim_identity who;
+	const char *text;
+	long value;
+
+	cfg->sides = KASHIM_SIDES_ALL;
+	cfg->policy = KASHIM_POLICY_OVERRIDE;
+	cfg->selected = 1;
+	cfg->every_port = 1;
+	memset(cfg->ports, 0, sizeof cfg->ports);
+
+	if (kashim_load_one(KASHIM_VAR_SIDES, &value, lookup, warn) == 1)
+		cfg->sides = (int)value;
+	if (kashim_load_one(KASHIM_VAR_POLICY, &value, lookup, warn) == 1)
+		cfg->policy = (int)value;
+	if (kashim_load_text(KASHIM_VAR_PORTS, &value, &text, lookup, warn) == 1 &&
+	    kashim_parse_ports(text, cfg->ports, &error) == 0)
+		cfg->every_port = 0;
+	/* Who we are is only worth a readlink when someone asks. */
+	if (kashim_load_text(KASHIM_VAR_PROGRAMS, &value, &text, lookup, warn) == 1) {
+		kashim_read_identity(&who);
+		cfg->selected = kashim_programs_select(text, &who);
+	}
 }
 
 /* The timer in force: ours if configured, else the system's. */
@@ -338,6 +467,7 @@ void kashim_config_load(struct kashim_config *cfg,
 		}
 		cfg->user_timeout = (int)value;
 	}
+	kashim_load_scope(cfg, lookup, warn);
 }
 
 /*
@@ -371,4 +501,77 @@ void kashim_read_system_timers(struct kashim_system_timers *timers)
 	timers->keepintvl = kashim_read_proc_int("/proc/sys/net/ipv4/tcp_keepalive_intvl", 75);
 	timers->keepcnt = kashim_read_proc_int("/proc/sys/net/ipv4/tcp_keepalive_probes", 9);
 	errno = saved_errno;
+}
+
+/* Copy the part of path after its last '/' into name (size bytes). */
+static void kashim_copy_basename(char *name, size_t size, const char *path, size_t length)
+{
+	size_t start = length;
+
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	length -= start;
+	if (length >= size)
+		length = size - 1;
+	memcpy(name, path + start, length);
+	name[length] = '\0';
+}
+
+void kashim_read_identity(struct kashim_identity *who)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t deleted_length = sizeof deleted - 1;
+	char path[4096];
+	ssize_t got;
+	int saved_errno = errno;
+
+	who->exe[0] = '\0';
+	got = readlink("/proc/self/exe", path, sizeof path);
+	if (got > 0 && (size_t)got < sizeof path) {
+		size_t length = (size_t)got;
+
+		/* A binary replaced while it runs (a package upgrade) reads
+		 * "/usr/sbin/nginx (deleted)": it is still nginx. */
+		if (length > deleted_length &&
+		    memcmp(path + length - deleted_length, deleted, deleted_length) == 0)
+			length -= deleted_length;
+		kashim_copy_basename(who->exe, sizeof who->exe, path, length);
+	}
+	who->argv0[0] = '\0';
+	if (program_invocation_name != NULL)
+		kashim_copy_basename(who->argv0, sizeof who->argv0, program_invocation_name,
+				     strlen(program_invocation_name));
+	errno = saved_errno;
+}
+
+int kashim_port_selected(const struct kashim_config *cfg, unsigned port)
+{
+	return cfg->every_port ||
+	       (port <= KASHIM_PORT_MAX && (cfg->ports[port / 8] & (1U << (port % 8))) != 0);
+}
+
+size_t kashim_format_ports(const struct kashim_config *cfg, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned port = 1;
+
+	if (size > 0)
+		buf[0] = '\0';
+	if (cfg->every_port)
+		return kashim_format(buf, size, "all");
+	while (port <= KASHIM_PORT_MAX) {
+		unsigned last = port;
+
+		if (!kashim_port_selected(cfg, port)) {
+			port++;
+			continue;
+		}
+		while (last < KASHIM_PORT_MAX && kashim_port_selected(cfg, last + 1))
+			last++;
+		len += kashim_format(buf + len, size - len, "%s%u", len > 0 ? "," : "", port);
+		if (last > port)
+			len += kashim_format(buf + len, size - len, "-%u", last);
+		port = last + 1;
+	}
+	return len;
 }

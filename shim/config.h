@@ -29,8 +29,25 @@ enum kashim_var {
 	KASHIM_VAR_KEEPCNT,
 	KASHIM_VAR_USER_TIMEOUT,
 	KASHIM_VAR_DEBUG,
+	KASHIM_VAR_SIDES,
+	KASHIM_VAR_POLICY,
+	KASHIM_VAR_PORTS,
+	KASHIM_VAR_PROGRAMS,
 	KASHIM_VAR_COUNT
 };
+
+/* KASHIM_SIDES bits. A listening socket belongs to the accept side. */
+#define KASHIM_SIDE_ACCEPT 0x1
+#define KASHIM_SIDE_CONNECT 0x2
+#define KASHIM_SIDES_ALL (KASHIM_SIDE_ACCEPT | KASHIM_SIDE_CONNECT)
+
+/* KASHIM_POLICY values. */
+#define KASHIM_POLICY_OVERRIDE 0
+#define KASHIM_POLICY_RESPECT 1
+
+#define KASHIM_PORT_MAX 65535
+/* Bytes of a bitmap with one bit per port 0-65535. */
+#define KASHIM_PORT_BYTES ((KASHIM_PORT_MAX + 1) / 8)
 
 struct kashim_config {
 	int enabled;      /* 0: every socket is left untouched */
@@ -39,6 +56,19 @@ struct kashim_config {
 	int keepintvl;    /* seconds, or KASHIM_UNSET */
 	int keepcnt;      /* probes, or KASHIM_UNSET */
 	int user_timeout; /* milliseconds, or KASHIM_UNSET */
+	int sides;        /* KASHIM_SIDE_* bits of the sides to configure */
+	int policy;       /* KASHIM_POLICY_* */
+	int selected;     /* 0: KASHIM_PROGRAMS leaves this program alone */
+	int every_port;   /* 1: no KASHIM_PORTS, so no port is ever looked up */
+	/* Bit p (byte p / 8, bit p % 8) set: port p is selected. Only read
+	 * when every_port is 0. A static bitmap: no allocation, O(1) lookup. */
+	unsigned char ports[KASHIM_PORT_BYTES];
+};
+
+/* The names KASHIM_PROGRAMS is matched against; "" when unknown. */
+struct kashim_identity {
+	char exe[256];   /* basename of /proc/self/exe, symlinks resolved */
+	char argv0[256]; /* basename of argv[0] as the program was started */
 };
 
 /* The kernel's keepalive defaults, as net.ipv4.tcp_keepalive_* give them. */
@@ -56,7 +86,9 @@ const char *kashim_var_accepts(enum kashim_var var);
 
 /*
  * Parse one value. Returns 0 and stores it in *value (seconds, probes,
- * milliseconds, 0/1 for switches, KASHIM_AUTO for "auto"), or returns -1
+ * milliseconds, 0/1 for switches, KASHIM_AUTO for "auto", KASHIM_SIDE_*
+ * bits, a KASHIM_POLICY_*, the number of distinct ports, the number of
+ * program names), or returns -1
  * and writes one line into err naming the variable, the value and what is
  * accepted, e.g. KASHIM_KEEPCNT="200" is out of range (1-127).
  * Never allocates; safe in a signal handler.
@@ -68,7 +100,8 @@ int kashim_parse_value(enum kashim_var var, const char *text, long *value,
  * Fill cfg from lookup(name) (getenv, or a test's table). For each value
  * that does not parse, warn(var, message) is called once and that option
  * keeps its default. KASHIM_USER_TIMEOUT=auto is resolved with system's
- * values for any timer that is not configured.
+ * values for any timer that is not configured. A valid KASHIM_PROGRAMS
+ * is matched against this process (kashim_read_identity) to set selected.
  */
 void kashim_config_load(struct kashim_config *cfg,
 			const char *(*lookup)(const char *name),
@@ -81,5 +114,21 @@ void kashim_config_load(struct kashim_config *cfg,
  * default (7200, 75, 9).
  */
 void kashim_read_system_timers(struct kashim_system_timers *timers);
+
+/*
+ * Fill who from /proc/self/exe (without a " (deleted)" suffix) and from
+ * argv[0] as libc saw it at start-up; a name that cannot be read is "".
+ * Keeps errno; no stdio, no allocation.
+ */
+void kashim_read_identity(struct kashim_identity *who);
+
+/* Is port selected by cfg (always, without KASHIM_PORTS)? */
+int kashim_port_selected(const struct kashim_config *cfg, unsigned port);
+
+/*
+ * Write cfg's ports as "22,8000-8100" (or "all") into buf; returns the
+ * length written, cut at size - 1.
+ */
+size_t kashim_format_ports(const struct kashim_config *cfg, char *buf, size_t size);
 
 #endif

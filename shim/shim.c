@@ -1,15 +1,19 @@
 /*
  * The interposers: libkashim.so's only exported functions. Each calls the
- * real libc function and hands new TCP sockets to kashim_configure. All
- * real work lives in config.c and apply.c; this file binds them to libc.
+ * real libc function and hands new TCP sockets and listeners to
+ * kashim_configure_scoped. All real work lives in config.c, apply.c,
+ * scope.c and listeners.c; this file binds them to libc.
  */
 #include "apply.h"
 #include "config.h"
+#include "listeners.h"
 #include "log.h"
-#include "sockaddr.h"
+#include "report.h"
+#include "scope.h"
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -19,19 +23,27 @@
 typedef int (*kashim_accept_fn)(int, struct sockaddr *, socklen_t *);
 typedef int (*kashim_accept4_fn)(int, struct sockaddr *, socklen_t *, int);
 typedef int (*kashim_connect_fn)(int, const struct sockaddr *, socklen_t);
+typedef int (*kashim_listen_fn)(int, int);
 
 static kashim_accept_fn kashim_real_accept;
 static kashim_accept4_fn kashim_real_accept4;
 static kashim_connect_fn kashim_real_connect;
+static kashim_listen_fn kashim_real_listen;
 
 /* Written once by kashim_init, read-only afterwards. */
 static struct kashim_config kashim_cfg;
 static pthread_once_t kashim_once = PTHREAD_ONCE_INIT;
 static int kashim_ready;
+/* Also written once by kashim_init: is each side configured here at all?
+ * KASHIM_KEEPALIVE, KASHIM_PROGRAMS and KASHIM_SIDES folded into one load. */
+static int kashim_accept_side;
+static int kashim_connect_side;
 
 KASHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *addrlen);
 KASHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 KASHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
+KASHIM_EXPORT int __connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
+KASHIM_EXPORT int listen(int fd, int backlog);
 
 /*
  * Our own wrappers' addresses, through hidden aliases defined at the end of
@@ -42,6 +54,8 @@ KASHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t addrlen
 int kashim_own_accept(int fd, struct sockaddr *addr, socklen_t *addrlen);
 int kashim_own_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 int kashim_own_connect(int fd, const struct sockaddr *addr, socklen_t addrlen);
+/* glibc declares listen nothrow and leaf (__THROW); the alias must match. */
+int kashim_own_listen(int fd, int backlog) __attribute__((nothrow, leaf));
 
 /*
  * Find name in the next library (libc). When libc itself was preloaded
@@ -86,30 +100,15 @@ static void kashim_warn(enum kashim_var var, const char *message)
 		fallback = "keeping debug off";
 	else if (var == KASHIM_VAR_USER_TIMEOUT)
 		fallback = "leaving TCP_USER_TIMEOUT unset";
+	else if (var == KASHIM_VAR_SIDES)
+		fallback = "keeping both sides";
+	else if (var == KASHIM_VAR_POLICY)
+		fallback = "keeping override";
+	else if (var == KASHIM_VAR_PORTS)
+		fallback = "keeping every port";
+	else if (var == KASHIM_VAR_PROGRAMS)
+		fallback = "keeping every program";
 	kashim_log("%s; %s", message, fallback);
-}
-
-/* Append " name=value" when the option is configured. */
-static size_t kashim_describe_option(char *buf, size_t size, const char *name,
-				     int value, const char *unit)
-{
-	if (value == KASHIM_UNSET)
-		return 0;
-	return kashim_format(buf, size, " %s=%d%s", name, value, unit);
-}
-
-static size_t kashim_describe_config(char *buf, size_t size)
-{
-	size_t len = 0;
-
-	len += kashim_describe_option(buf + len, size - len, "idle", kashim_cfg.keepidle, "");
-	len += kashim_describe_option(buf + len, size - len, "intvl", kashim_cfg.keepintvl, "");
-	len += kashim_describe_option(buf + len, size - len, "cnt", kashim_cfg.keepcnt, "");
-	len += kashim_describe_option(buf + len, size - len, "user_timeout",
-				      kashim_cfg.user_timeout, "ms");
-	if (len == 0)
-		len = kashim_format(buf, size, " (system timers)");
-	return len;
 }
 
 static const char *kashim_getenv(const char *name)
@@ -120,18 +119,25 @@ static const char *kashim_getenv(const char *name)
 static void kashim_init(void)
 {
 	struct kashim_system_timers system;
-	char described[128];
+	char described[400];
 
 	kashim_real_accept = (kashim_accept_fn)kashim_bind("accept", (void *)kashim_own_accept);
 	kashim_real_accept4 = (kashim_accept4_fn)kashim_bind("accept4", (void *)kashim_own_accept4);
 	kashim_real_connect = (kashim_connect_fn)kashim_bind("connect", (void *)kashim_own_connect);
+	kashim_real_listen = (kashim_listen_fn)kashim_bind("listen", (void *)kashim_own_listen);
 
 	kashim_read_system_timers(&system);
 	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn, &system);
-	if (kashim_cfg.enabled)
+	if (kashim_cfg.enabled && kashim_cfg.selected)
 		kashim_check_shadowed();
-	if (kashim_cfg.debug) {
-		kashim_describe_config(described, sizeof described);
+	kashim_accept_side = kashim_cfg.enabled && kashim_cfg.selected &&
+			     (kashim_cfg.sides & KASHIM_SIDE_ACCEPT) != 0;
+	kashim_connect_side = kashim_cfg.enabled && kashim_cfg.selected &&
+			      (kashim_cfg.sides & KASHIM_SIDE_CONNECT) != 0;
+	if (kashim_cfg.debug && !kashim_cfg.selected) {
+		kashim_report_unselected();
+	} else if (kashim_cfg.debug) {
+		kashim_describe_config(&kashim_cfg, described, sizeof described);
 		kashim_log("loaded: keepalive %s%s", kashim_cfg.enabled ? "on" : "off",
 			   kashim_cfg.enabled ? described : "");
 	}
@@ -155,52 +161,28 @@ __attribute__((constructor)) static void kashim_constructor(void)
 	kashim_ensure_init();
 }
 
-/* One debug line for a configured socket; only with KASHIM_DEBUG. Keeps errno. */
-static void kashim_debug_socket(const char *call, int fd, const struct sockaddr *peer,
-				socklen_t peer_length, int failed)
+/*
+ * A socket accepted from listener: nothing to do when the listen hook has
+ * dealt with the listener, since the kernel copied its options; otherwise
+ * (a listener made before kashim was loaded, inherited, or listening by a
+ * raw syscall) configure the socket itself.
+ */
+static void kashim_after_accept(const char *call, int listener, int fd)
 {
-	struct sockaddr_storage local;
-	socklen_t local_length = sizeof local;
-	char local_text[64], peer_text[64], described[128];
-	int saved_errno = errno;
+	int result;
 
-	if (peer == NULL) {
-		struct sockaddr_storage peer_buf;
-
-		peer_length = sizeof peer_buf;
-		if (getpeername(fd, (struct sockaddr *)&peer_buf, &peer_length) != 0)
-			peer_length = 0;
-		kashim_format_sockaddr(peer_text, sizeof peer_text,
-				       (struct sockaddr *)&peer_buf, peer_length);
-	} else {
-		kashim_format_sockaddr(peer_text, sizeof peer_text, peer, peer_length);
-	}
-	kashim_describe_config(described, sizeof described);
-	if (peer != NULL) {
-		/* connect: the local address is not chosen yet */
-		kashim_log("%s fd=%d ->%s keepalive%s%s", call, fd, peer_text, described,
-			   failed ? " (some options refused)" : "");
-		errno = saved_errno;
+	if (fd < 0 || !kashim_accept_side)
+		return;
+	/* fd is an accepted socket now: a listener it once held is closed. */
+	kashim_listener_forget(fd);
+	if (kashim_listener_marked(listener)) {
+		if (kashim_cfg.debug)
+			kashim_report_inherited(call, fd, listener);
 		return;
 	}
-	if (getsockname(fd, (struct sockaddr *)&local, &local_length) != 0)
-		local_length = 0;
-	kashim_format_sockaddr(local_text, sizeof local_text,
-			       (struct sockaddr *)&local, local_length);
-	kashim_log("%s fd=%d %s<-%s keepalive%s%s", call, fd, local_text, peer_text,
-		   described, failed ? " (some options refused)" : "");
-	errno = saved_errno;
-}
-
-static void kashim_after_accept(const char *call, int fd)
-{
-	int failed;
-
-	if (fd < 0 || !kashim_cfg.enabled)
-		return;
-	failed = kashim_configure(&kashim_cfg, fd);
-	if (kashim_cfg.debug && failed != KASHIM_NOT_TCP)
-		kashim_debug_socket(call, fd, NULL, 0, failed);
+	result = kashim_configure_scoped(&kashim_cfg, fd, KASHIM_PORT_LOCAL);
+	if (kashim_cfg.debug)
+		kashim_report_socket(&kashim_cfg, call, fd, NULL, 0, result);
 }
 
 KASHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
@@ -209,7 +191,7 @@ KASHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
 
 	kashim_ensure_init();
 	new_fd = kashim_real_accept(fd, addr, addrlen);
-	kashim_after_accept("accept", new_fd);
+	kashim_after_accept("accept", fd, new_fd);
 	return new_fd;
 }
 
@@ -219,8 +201,54 @@ KASHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int
 
 	kashim_ensure_init();
 	new_fd = kashim_real_accept4(fd, addr, addrlen, flags);
-	kashim_after_accept("accept4", new_fd);
+	kashim_after_accept("accept4", fd, new_fd);
 	return new_fd;
+}
+
+/*
+ * The listener is configured before the real listen: a connection that
+ * completed between listen and our setsockopt would be cloned from an
+ * unconfigured listener, and its accept skipped as covered. An unbound
+ * socket has no port before listen binds one, so with KASHIM_PORTS it is
+ * judged just after. The listener is marked once listening, whatever was
+ * decided: its accepted sockets inherit that decision.
+ */
+static int kashim_listen(int fd, int backlog)
+{
+	int port = kashim_cfg.every_port ? KASHIM_PORT_LOCAL : kashim_local_port(fd);
+	int result = 0, ret;
+
+	if (port != 0)
+		result = kashim_configure_scoped(&kashim_cfg, fd, port);
+	ret = kashim_real_listen(fd, backlog);
+	if (ret != 0)
+		return ret;
+	if (port == 0)
+		result = kashim_configure_scoped(&kashim_cfg, fd, KASHIM_PORT_LOCAL);
+	kashim_listener_mark(fd);
+	if (kashim_cfg.debug)
+		kashim_report_socket(&kashim_cfg, "listen", fd, NULL, 0, result);
+	return ret;
+}
+
+KASHIM_EXPORT int listen(int fd, int backlog)
+{
+	kashim_ensure_init();
+	if (!kashim_accept_side)
+		return kashim_real_listen(fd, backlog);
+	return kashim_listen(fd, backlog);
+}
+
+/* The remote port of an IPv4/IPv6 address, or KASHIM_PORT_NONE. */
+static int kashim_remote_port(const struct sockaddr *addr, socklen_t addrlen)
+{
+	if (addr == NULL || addrlen < (socklen_t)sizeof(sa_family_t))
+		return KASHIM_PORT_NONE;
+	if (addr->sa_family == AF_INET && addrlen >= (socklen_t)sizeof(struct sockaddr_in))
+		return ntohs(((const struct sockaddr_in *)(const void *)addr)->sin_port);
+	if (addr->sa_family == AF_INET6 && addrlen >= (socklen_t)sizeof(struct sockaddr_in6))
+		return ntohs(((const struct sockaddr_in6 *)(const void *)addr)->sin6_port);
+	return KASHIM_PORT_NONE;
 }
 
 /*
@@ -230,13 +258,15 @@ KASHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int
  */
 KASHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
 {
-	kashim_ensure_init();
-	if (kashim_cfg.enabled && addr != NULL && addrlen >= (socklen_t)sizeof(sa_family_t) &&
-	    (addr->sa_family == AF_INET || addr->sa_family == AF_INET6)) {
-		int failed = kashim_configure(&kashim_cfg, fd);
+	int port;
 
-		if (kashim_cfg.debug && failed != KASHIM_NOT_TCP)
-			kashim_debug_socket("connect", fd, addr, addrlen, failed);
+	kashim_ensure_init();
+	port = kashim_connect_side ? kashim_remote_port(addr, addrlen) : KASHIM_PORT_NONE;
+	if (port != KASHIM_PORT_NONE) {
+		int result = kashim_configure_scoped(&kashim_cfg, fd, port);
+
+		if (kashim_cfg.debug)
+			kashim_report_socket(&kashim_cfg, "connect", fd, addr, addrlen, result);
 	}
 	return kashim_real_connect(fd, addr, addrlen);
 }
@@ -246,4 +276,14 @@ int kashim_own_accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
 int kashim_own_accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
 	__attribute__((alias("accept4")));
 int kashim_own_connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
+	__attribute__((alias("connect")));
+int kashim_own_listen(int fd, int backlog)
+	__attribute__((alias("listen")));
+
+/*
+ * glibc exports connect under this name too, for callers outside libc that
+ * link to it; libc's own internal connects use a hidden alias and stay
+ * out of reach.
+ */
+KASHIM_EXPORT int __connect(int fd, const struct sockaddr *addr, socklen_t addrlen)
 	__attribute__((alias("connect")));

@@ -1,0 +1,132 @@
+#include "report.h"
+#include "apply.h"
+#include "log.h"
+#include "scope.h"
+#include "sockaddr.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define KASHIM_ENDS_MAX 140
+
+/* Append " name=value" when the option is configured. */
+static size_t kashim_describe_option(char *buf, size_t size, const char *name,
+				     int value, const char *unit)
+{
+	if (value == KASHIM_UNSET)
+		return 0;
+	return kashim_format(buf, size, " %s=%d%s", name, value, unit);
+}
+
+/* " idle=30 intvl=5 cnt=3", or " (system timers)". */
+static size_t kashim_describe_timers(const struct kashim_config *cfg, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	len += kashim_describe_option(buf + len, size - len, "idle", cfg->keepidle, "");
+	len += kashim_describe_option(buf + len, size - len, "intvl", cfg->keepintvl, "");
+	len += kashim_describe_option(buf + len, size - len, "cnt", cfg->keepcnt, "");
+	len += kashim_describe_option(buf + len, size - len, "user_timeout",
+				      cfg->user_timeout, "ms");
+	if (len == 0)
+		len = kashim_format(buf, size, " (system timers)");
+	return len;
+}
+
+size_t kashim_describe_config(const struct kashim_config *cfg, char *buf, size_t size)
+{
+	size_t len = kashim_describe_timers(cfg, buf, size);
+
+	if (cfg->sides != KASHIM_SIDES_ALL)
+		len += kashim_format(buf + len, size - len, " sides=%s",
+				     cfg->sides == KASHIM_SIDE_ACCEPT ? "accept" : "connect");
+	if (cfg->policy == KASHIM_POLICY_RESPECT)
+		len += kashim_format(buf + len, size - len, " policy=respect");
+	if (!cfg->every_port) {
+		len += kashim_format(buf + len, size - len, " ports=");
+		len += kashim_format_ports(cfg, buf + len, size - len);
+	}
+	return len;
+}
+
+/* Format one end of fd: its local address, or its peer's. */
+static size_t kashim_format_end(char *buf, size_t size, int fd, int local)
+{
+	struct sockaddr_storage addr;
+	socklen_t length = sizeof addr;
+	int ret = local ? getsockname(fd, (struct sockaddr *)&addr, &length)
+			: getpeername(fd, (struct sockaddr *)&addr, &length);
+
+	if (ret != 0)
+		length = 0;
+	return kashim_format_sockaddr(buf, size, (struct sockaddr *)&addr, length);
+}
+
+/*
+ * The socket's ends as the call sees them: a listener's address, an
+ * accepted socket's "local<-peer", a connect's "->peer" (its local
+ * address is not chosen yet).
+ */
+static void kashim_describe_ends(char *buf, size_t size, const char *call, int fd,
+				 const struct sockaddr *peer, socklen_t peer_length)
+{
+	size_t len;
+
+	if (peer != NULL) {
+		len = kashim_format(buf, size, "->");
+		kashim_format_sockaddr(buf + len, size - len, peer, peer_length);
+		return;
+	}
+	len = kashim_format_end(buf, size, fd, 1);
+	if (strcmp(call, "listen") != 0) {
+		len += kashim_format(buf + len, size - len, "<-");
+		kashim_format_end(buf + len, size - len, fd, 0);
+	}
+}
+
+void kashim_report_socket(const struct kashim_config *cfg, const char *call, int fd,
+			  const struct sockaddr *peer, socklen_t peer_length, int result)
+{
+	char ends[KASHIM_ENDS_MAX], described[128];
+	int saved_errno = errno;
+
+	if (result == KASHIM_NOT_TCP)
+		return;
+	kashim_describe_ends(ends, sizeof ends, call, fd, peer, peer_length);
+	if (result == KASHIM_SKIPPED_PORT) {
+		kashim_log("%s fd=%d %s left alone: port not in KASHIM_PORTS", call, fd, ends);
+	} else if (result == KASHIM_SKIPPED_RESPECT) {
+		kashim_log("%s fd=%d %s left alone: the program set SO_KEEPALIVE itself "
+			   "(KASHIM_POLICY=respect)", call, fd, ends);
+	} else {
+		kashim_describe_timers(cfg, described, sizeof described);
+		kashim_log("%s fd=%d %s keepalive%s%s", call, fd, ends, described,
+			   result != 0 ? " (some options refused)" : "");
+	}
+	errno = saved_errno;
+}
+
+void kashim_report_inherited(const char *call, int fd, int listener)
+{
+	char ends[KASHIM_ENDS_MAX];
+	int saved_errno = errno;
+
+	if (kashim_local_port(fd) == KASHIM_PORT_NONE)
+		return; /* a unix listener is marked too, but is not worth a line */
+	kashim_describe_ends(ends, sizeof ends, call, fd, NULL, 0);
+	kashim_log("%s fd=%d %s inherits listener fd=%d's options: no call needed",
+		   call, fd, ends, listener);
+	errno = saved_errno;
+}
+
+void kashim_report_unselected(void)
+{
+	struct kashim_identity who;
+	char exe[80], argv0[80];
+
+	kashim_read_identity(&who);
+	kashim_quote(exe, sizeof exe, who.exe, 64);
+	kashim_quote(argv0, sizeof argv0, who.argv0, 64);
+	kashim_log("program %s (argv[0] %s) is not selected by KASHIM_PROGRAMS: "
+		   "every call passes straight through", exe, argv0);
+}
