@@ -34,7 +34,7 @@ SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
 CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/lists.o $(BUILD)/shim/log.o
 
 LIBRARY  = $(BUILD)/libkashim.so
-HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check
+HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe
 
 # Operator tools: the kashim wrapper and kashim-inspect.
 TOOLS = $(BUILD)/kashim $(BUILD)/kashim-inspect
@@ -61,6 +61,10 @@ $(BUILD)/sockprobe: $(BUILD)/tests/helpers/sockprobe.o
 
 $(BUILD)/config-check: $(BUILD)/tests/helpers/config_check.o $(CONFIG_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+# io_uring accepts bypass libc: the listen hook's case (liburing-dev).
+$(BUILD)/uringprobe: $(BUILD)/tests/helpers/uringprobe.o
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -luring
 
 # What the tools need to know about the installation. kashim finds the
 # library at LIBDIR relative to BINDIR, so a tree installed with any PREFIX,

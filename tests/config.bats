@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The parser on its own: every accepted form and every kind of bad value.
 
+bats_require_minimum_version 1.5.0
 load helpers/common
 
 accepts() { # VAR VALUE EXPECTED
@@ -114,4 +115,103 @@ rejects() { # VAR VALUE PROBLEM
 @test "auto clamps to the largest timeout the kernel takes" {
 	run env KASHIM_KEEPIDLE=9h KASHIM_KEEPINTVL=9h KASHIM_KEEPCNT=127 KASHIM_USER_TIMEOUT=auto "$CONFIG_CHECK" --env
 	assert_value user_timeout 2147483647
+}
+
+@test "KASHIM_SIDES: accept, connect or both, nothing else" {
+	accepts KASHIM_SIDES accept 1
+	accepts KASHIM_SIDES connect 2
+	accepts KASHIM_SIDES accept,connect 3
+	accepts KASHIM_SIDES connect,accept 3
+	rejects KASHIM_SIDES both 'names an unknown side "both"; accepted: accept, connect or accept,connect'
+	rejects KASHIM_SIDES Accept 'names an unknown side "Accept"'
+	rejects KASHIM_SIDES accept, "has an empty item"
+	rejects KASHIM_SIDES "accept, connect" 'names an unknown side " connect"'
+	rejects KASHIM_SIDES "" "is empty"
+}
+
+@test "KASHIM_POLICY: override or respect" {
+	accepts KASHIM_POLICY override 0
+	accepts KASHIM_POLICY respect 1
+	rejects KASHIM_POLICY Respect "is not a policy; accepted: override or respect"
+	rejects KASHIM_POLICY keep "is not a policy"
+}
+
+@test "KASHIM_PORTS: ports and ranges; the value is how many distinct ports" {
+	accepts KASHIM_PORTS 22 1
+	accepts KASHIM_PORTS 22,5432,8000-8100 103
+	accepts KASHIM_PORTS 8000-8100,8050 101
+	accepts KASHIM_PORTS 1-65535 65535
+	accepts KASHIM_PORTS 80-80 1
+	rejects KASHIM_PORTS 0 'has a port out of range (1-65535) "0"'
+	rejects KASHIM_PORTS 22,65536 'has a port out of range (1-65535) "65536"'
+	rejects KASHIM_PORTS 99999999999999999999999 "has a port out of range (1-65535)"
+	rejects KASHIM_PORTS 9-5 'has a range that runs backwards "9-5"'
+	rejects KASHIM_PORTS 22,,80 "has an empty item"
+	rejects KASHIM_PORTS 22, "has an empty item"
+	rejects KASHIM_PORTS 22- 'has an item that is not a port "22-"'
+	rejects KASHIM_PORTS -5 'has an item that is not a port "-5"'
+	rejects KASHIM_PORTS "22, 80" 'has an item that is not a port " 80"'
+	rejects KASHIM_PORTS ssh 'has an item that is not a port "ssh"'
+	rejects KASHIM_PORTS 1-2-3 'has an item that is not a port "1-2-3"'
+	run "$CONFIG_CHECK" KASHIM_PORTS x
+	assert_output_has "accepted: ports 1-65535 and ranges, comma-separated (22,5432,8000-8100)"
+}
+
+@test "KASHIM_PORTS is stored as the set it names" {
+	run env KASHIM_PORTS=8050,22,8000-8100,443,444 "$CONFIG_CHECK" --env
+	assert_value ports 22,443-444,8000-8100
+	run env -u KASHIM_PORTS "$CONFIG_CHECK" --env
+	assert_value ports all
+	run env KASHIM_PORTS=65535,1 "$CONFIG_CHECK" --env
+	assert_value ports 1,65535
+}
+
+@test "KASHIM_PROGRAMS: names, not paths; the value is how many" {
+	accepts KASHIM_PROGRAMS nginx 1
+	accepts KASHIM_PROGRAMS 'nginx,redis-server,!curl' 3
+	rejects KASHIM_PROGRAMS /usr/sbin/nginx 'names a path, not a program "/usr/sbin/nginx"'
+	rejects KASHIM_PROGRAMS '!' "has an empty name after '!'"
+	rejects KASHIM_PROGRAMS nginx,,curl "has an empty item"
+	run "$CONFIG_CHECK" KASHIM_PROGRAMS "$(printf 'x%.0s' $(seq 256))"
+	assert_status 1
+	assert_output_has '..." has a name longer than 255 bytes'
+	run "$CONFIG_CHECK" KASHIM_PROGRAMS a/b
+	assert_output_has "accepted: program names, not paths, comma-separated; !name excludes"
+}
+
+@test "KASHIM_PROGRAMS selects by the executable's name or argv[0]; ! excludes and wins" {
+	selected() { # LIST [ARGV0] -> $output from config-check run as ARGV0
+		run env KASHIM_PROGRAMS="$1" bash -c 'exec -a "$0" "$1" --env' "${2:-config-check}" "$CONFIG_CHECK"
+	}
+	selected config-check;           assert_value selected 1
+	selected nginx,config-check;     assert_value selected 1
+	selected nginx;                  assert_value selected 0
+	selected '!nginx';               assert_value selected 1
+	selected '!config-check';        assert_value selected 0
+	selected 'config-check,!config-check'; assert_value selected 0
+	# argv[0] as started (its basename) also names the program
+	selected other other;            assert_value selected 1
+	assert_value exe config-check
+	selected other /opt/bin/other;   assert_value selected 1
+	selected '!other' other;         assert_value selected 0
+	selected conf other;             assert_value selected 0
+	run env -u KASHIM_PROGRAMS "$CONFIG_CHECK" --env
+	assert_value selected 1
+}
+
+@test "the scope's defaults: both sides, override, every port, every program" {
+	run env -u KASHIM_SIDES -u KASHIM_POLICY -u KASHIM_PORTS -u KASHIM_PROGRAMS "$CONFIG_CHECK" --env
+	assert_value sides accept,connect
+	assert_value policy override
+	assert_value ports all
+	assert_value selected 1
+}
+
+@test "a bad scope value warns once and keeps that option's default, the others apply" {
+	run --separate-stderr env KASHIM_SIDES=both KASHIM_PORTS=0 KASHIM_POLICY=respect KASHIM_PROGRAMS=/bin/x "$CONFIG_CHECK" --env
+	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 3 ] || flunk "want three warnings: $stderr"
+	assert_value sides accept,connect
+	assert_value ports all
+	assert_value policy respect
+	assert_value selected 1
 }

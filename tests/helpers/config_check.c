@@ -5,6 +5,8 @@
  *                            or prints the parser's message and exits 1
  *   config-check --env       load the whole config from the environment,
  *                            warnings to stderr, and print it as key=value
+ *                            (KASHIM_PROGRAMS is matched against this very
+ *                            program: config-check, or argv[0] by exec -a)
  */
 #include "../../shim/config.h"
 
@@ -43,14 +45,24 @@ int main(int argc, char **argv)
 	long value;
 
 	if (argc == 2 && strcmp(argv[1], "--env") == 0) {
-		struct kashim_config cfg;
+		static struct kashim_config cfg; /* 8 KiB of port bitmap */
 		struct kashim_system_timers system;
+		struct kashim_identity who;
+		char ports[1024];
 
 		kashim_read_system_timers(&system);
 		kashim_config_load(&cfg, lookup_env, print_warning, &system);
+		kashim_read_identity(&who);
+		kashim_format_ports(&cfg, ports, sizeof ports);
 		printf("enabled=%d\ndebug=%d\nkeepidle=%d\nkeepintvl=%d\nkeepcnt=%d\n"
 		       "user_timeout=%d\n", cfg.enabled, cfg.debug, cfg.keepidle,
 		       cfg.keepintvl, cfg.keepcnt, cfg.user_timeout);
+		printf("sides=%s%s%s\npolicy=%s\nports=%s\nselected=%d\nexe=%s\nargv0=%s\n",
+		       cfg.sides & KASHIM_SIDE_ACCEPT ? "accept" : "",
+		       cfg.sides == KASHIM_SIDES_ALL ? "," : "",
+		       cfg.sides & KASHIM_SIDE_CONNECT ? "connect" : "",
+		       cfg.policy == KASHIM_POLICY_RESPECT ? "respect" : "override",
+		       ports, cfg.selected, who.exe, who.argv0);
 		return 0;
 	}
 	if (argc != 3 || find_var(argv[1], &var) != 0) {

@@ -3,9 +3,18 @@
  * sets a keepalive option itself) and print, as key=value lines, what the
  * kernel reports back. Run with and without libkashim.so preloaded.
  *
- *   sockprobe pair [-6|-m] [--accept4 FLAGS] [--nonblock-connect]
+ *   sockprobe pair [-6|-m] [--accept4 FLAGS] [--nonblock-connect] [--port PORT]
+ *                  [--raw-listen] [--raw-accept] [--dunder-connect]
+ *                  [--listener-keepalive IDLE] [--connect-keepalive IDLE]
  *       one loopback connection; FLAGS is none, nonblock, cloexec or
- *       nonblock,cloexec; -6 uses ::1, -m a v4-mapped address
+ *       nonblock,cloexec; -6 uses ::1, -m a v4-mapped address. --raw-*
+ *       make the call with syscall(2), out of libc's (and kashim's) reach;
+ *       --dunder-connect calls glibc's __connect alias. --*-keepalive:
+ *       the program turns SO_KEEPALIVE on with TCP_KEEPIDLE=IDLE itself,
+ *       on the listener before listen / on the client before connect
+ *   sockprobe acceptcost COUNT [--raw-listen]
+ *       median and mean nanoseconds of one accept(2) call, over COUNT
+ *       loopback connections
  *   sockprobe unix | udp
  *       a unix stream connection / a connected UDP socket
  *   sockprobe errno CASE
@@ -24,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,7 +48,28 @@ struct pair_options {
 	int use_accept4;
 	int accept4_flags;
 	int nonblock_connect;
+	int port;              /* listen on this port; 0: any free one */
+	int raw_listen;        /* listen by syscall(SYS_listen) */
+	int raw_accept;        /* accept by syscall(SYS_accept4) */
+	int dunder_connect;    /* connect through glibc's __connect */
+	int listener_idle;     /* >0: keepalive set on the listener by the program */
+	int connect_idle;      /* >0: keepalive set on the client by the program */
 };
+
+#ifdef __GLIBC__
+/* glibc exports connect under this name too; no header declares it. */
+extern int __connect(int fd, const struct sockaddr *addr, socklen_t length);
+#endif
+
+/* The program's own keepalive choice, as curl or redis would make it. */
+static void set_own_keepalive(int fd, int idle)
+{
+	int on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) != 0)
+		die("own keepalive");
+}
 
 static int get_int(int fd, int level, int name)
 {
@@ -72,12 +104,14 @@ static int make_listener(const struct pair_options *opt, struct sockaddr_storage
 
 		in->sin_family = AF_INET;
 		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		in->sin_port = htons((unsigned short)opt->port);
 		*target_length = sizeof *in;
 	} else {
 		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)target;
 
 		in6->sin6_family = AF_INET6;
 		in6->sin6_addr = opt->mapped ? in6addr_any : in6addr_loopback;
+		in6->sin6_port = htons((unsigned short)opt->port);
 		*target_length = sizeof *in6;
 	}
 	fd = socket(opt->family, SOCK_STREAM, 0);
@@ -85,9 +119,13 @@ static int make_listener(const struct pair_options *opt, struct sockaddr_storage
 		die("socket");
 	if (opt->mapped && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) != 0)
 		die("IPV6_V6ONLY");
+	if (opt->port != 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int)) != 0)
+		die("SO_REUSEADDR");
 	if (bind(fd, (struct sockaddr *)target, *target_length) != 0)
 		die("bind");
-	if (listen(fd, 64) != 0)
+	if (opt->listener_idle > 0)
+		set_own_keepalive(fd, opt->listener_idle);
+	if ((opt->raw_listen ? syscall(SYS_listen, fd, 64) : listen(fd, 64)) != 0)
 		die("listen");
 	if (getsockname(fd, (struct sockaddr *)&bound, &bound_length) != 0)
 		die("getsockname");
@@ -116,8 +154,15 @@ static int connect_to(const struct pair_options *opt, const struct sockaddr_stor
 
 	if (fd < 0)
 		die("socket");
+	if (opt->connect_idle > 0)
+		set_own_keepalive(fd, opt->connect_idle);
 	errno = 0;
-	ret = connect(fd, (const struct sockaddr *)target, target_length);
+#ifdef __GLIBC__
+	if (opt->dunder_connect)
+		ret = __connect(fd, (const struct sockaddr *)target, target_length);
+	else
+#endif
+		ret = connect(fd, (const struct sockaddr *)target, target_length);
 	saved = errno;
 	printf("connect.ret=%d\n", ret);
 	printf("connect.errno=%d\n", ret == 0 ? 0 : saved);
@@ -141,7 +186,10 @@ static int run_pair(const struct pair_options *opt)
 	listener = make_listener(opt, &target, &target_length);
 	client = connect_to(opt, &target, target_length);
 	memset(&peer, 0, sizeof peer);
-	if (opt->use_accept4)
+	if (opt->raw_accept)
+		accepted = (int)syscall(SYS_accept4, listener, (struct sockaddr *)&peer,
+					&peer_length, opt->accept4_flags);
+	else if (opt->use_accept4)
 		accepted = accept4(listener, (struct sockaddr *)&peer, &peer_length,
 				   opt->accept4_flags);
 	else
@@ -237,7 +285,7 @@ static int reserve_closed_port(struct sockaddr_in *addr)
 
 static int run_errno(const char *which)
 {
-	struct pair_options opt = { AF_INET, 0, 0, 0, 0 };
+	struct pair_options opt = { .family = AF_INET };
 	struct sockaddr_storage target;
 	struct sockaddr_in closed;
 	socklen_t target_length;
@@ -313,7 +361,7 @@ struct thread_job {
 static void *thread_main(void *arg)
 {
 	struct thread_job *job = arg;
-	struct pair_options opt = { AF_INET, 0, 0, 0, 0 };
+	struct pair_options opt = { .family = AF_INET };
 	struct sockaddr_storage target;
 	socklen_t target_length;
 	struct linger reset = { 1, 0 };
@@ -366,6 +414,64 @@ static int run_threads(int threads, int connections, int idle)
 	return 0;
 }
 
+static long long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static int compare_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Time accept(2) alone: the client connects by raw syscall so that the
+ * shim's connect side does not get in the measurement, and is reset
+ * (SO_LINGER 0) so that TIME_WAIT never runs out of ports.
+ */
+static int run_acceptcost(const struct pair_options *opt, int count)
+{
+	struct sockaddr_storage target;
+	socklen_t target_length;
+	struct linger reset = { 1, 0 };
+	long long *took, total = 0;
+	int listener = make_listener(opt, &target, &target_length);
+	int i;
+
+	took = calloc((size_t)count, sizeof *took);
+	if (took == NULL || count < 1)
+		die("acceptcost");
+	for (i = 0; i < count; i++) {
+		int client = socket(AF_INET, SOCK_STREAM, 0), accepted;
+		long long start;
+
+		if (client < 0 ||
+		    syscall(SYS_connect, client, (struct sockaddr *)&target, target_length) != 0)
+			die("acceptcost connect");
+		start = now_ns();
+		accepted = accept(listener, NULL, NULL);
+		took[i] = now_ns() - start;
+		if (accepted < 0)
+			die("acceptcost accept");
+		if (i == 0 && get_int(accepted, IPPROTO_TCP, TCP_KEEPIDLE) < 0)
+			die("acceptcost getsockopt");
+		total += took[i];
+		setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+		close(client);
+		close(accepted);
+	}
+	qsort(took, (size_t)count, sizeof *took, compare_ll);
+	printf("accepts=%d\nmedian_ns=%lld\nmean_ns=%lld\n", count, took[count / 2],
+	       total / count);
+	free(took);
+	return 0;
+}
+
 static int parse_accept4_flags(const char *text)
 {
 	int flags = 0;
@@ -379,7 +485,7 @@ static int parse_accept4_flags(const char *text)
 
 int main(int argc, char **argv)
 {
-	struct pair_options opt = { AF_INET, 0, 0, 0, 0 };
+	struct pair_options opt = { .family = AF_INET };
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -398,10 +504,29 @@ int main(int argc, char **argv)
 			opt.accept4_flags = parse_accept4_flags(argv[++i]);
 		} else if (strcmp(argv[i], "--nonblock-connect") == 0) {
 			opt.nonblock_connect = 1;
+		} else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
+			opt.port = atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--raw-listen") == 0) {
+			opt.raw_listen = 1;
+		} else if (strcmp(argv[i], "--raw-accept") == 0) {
+			opt.raw_accept = 1;
+		} else if (strcmp(argv[i], "--dunder-connect") == 0) {
+#ifdef __GLIBC__
+			opt.dunder_connect = 1;
+#else
+			fprintf(stderr, "sockprobe: __connect is glibc's\n");
+			return 77;
+#endif
+		} else if (strcmp(argv[i], "--listener-keepalive") == 0 && i + 1 < argc) {
+			opt.listener_idle = atoi(argv[++i]);
+		} else if (strcmp(argv[i], "--connect-keepalive") == 0 && i + 1 < argc) {
+			opt.connect_idle = atoi(argv[++i]);
 		}
 	}
 	if (strcmp(argv[1], "pair") == 0)
 		return run_pair(&opt);
+	if (strcmp(argv[1], "acceptcost") == 0 && argc >= 3)
+		return run_acceptcost(&opt, atoi(argv[2]));
 	if (strcmp(argv[1], "unix") == 0)
 		return run_unix();
 	if (strcmp(argv[1], "udp") == 0)
