@@ -4,14 +4,20 @@
  * kernel reports back. Run with and without libkashim.so preloaded.
  *
  *   sockprobe pair [-6|-m] [--accept4 FLAGS] [--nonblock-connect] [--port PORT]
- *                  [--raw-listen] [--raw-accept] [--dunder-connect]
+ *                  [--raw-listen] [--raw-accept] [--dunder-connect] [--autobind]
  *                  [--listener-keepalive IDLE] [--connect-keepalive IDLE]
  *       one loopback connection; FLAGS is none, nonblock, cloexec or
  *       nonblock,cloexec; -6 uses ::1, -m a v4-mapped address. --raw-*
  *       make the call with syscall(2), out of libc's (and kashim's) reach;
  *       --dunder-connect calls glibc's __connect alias. --*-keepalive:
  *       the program turns SO_KEEPALIVE on with TCP_KEEPIDLE=IDLE itself,
- *       on the listener before listen / on the client before connect
+ *       on the listener before listen / on the client before connect;
+ *       --autobind leaves the listener unbound, for listen to pick a port
+ *   sockprobe reuse accepted|direct
+ *       a listener made by listen() is closed and its fd number reused:
+ *       first by an accepted socket, then by a listener made by raw syscall
+ *       (accepted), or at once by that listener (direct); prints the
+ *       options of a socket accepted from the last listener
  *   sockprobe acceptcost COUNT [--raw-listen]
  *       median and mean nanoseconds of one accept(2) call, over COUNT
  *       loopback connections
@@ -54,6 +60,7 @@ struct pair_options {
 	int dunder_connect;    /* connect through glibc's __connect */
 	int listener_idle;     /* >0: keepalive set on the listener by the program */
 	int connect_idle;      /* >0: keepalive set on the client by the program */
+	int autobind;          /* no bind: listen picks an ephemeral port */
 };
 
 #ifdef __GLIBC__
@@ -121,7 +128,7 @@ static int make_listener(const struct pair_options *opt, struct sockaddr_storage
 		die("IPV6_V6ONLY");
 	if (opt->port != 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int)) != 0)
 		die("SO_REUSEADDR");
-	if (bind(fd, (struct sockaddr *)target, *target_length) != 0)
+	if (!opt->autobind && bind(fd, (struct sockaddr *)target, *target_length) != 0)
 		die("bind");
 	if (opt->listener_idle > 0)
 		set_own_keepalive(fd, opt->listener_idle);
@@ -414,6 +421,40 @@ static int run_threads(int threads, int connections, int idle)
 	return 0;
 }
 
+/*
+ * The fd-reuse cases of the listen hook's mark: see the usage above.
+ * Returns the fd number each listener got, so the test can see that the
+ * number really was reused.
+ */
+static int run_reuse(const char *how)
+{
+	struct pair_options hooked = { .family = AF_INET };
+	struct pair_options raw = { .family = AF_INET, .raw_listen = 1 };
+	struct sockaddr_storage target, other_target;
+	socklen_t target_length, other_length;
+	int other, first, client, accepted, last;
+
+	other = make_listener(&raw, &other_target, &other_length);
+	first = make_listener(&hooked, &target, &target_length);
+	client = connect_to(&raw, &other_target, other_length);
+	printf("first.fd=%d\n", first);
+	close(first);
+	if (strcmp(how, "accepted") == 0) {
+		accepted = accept(other, NULL, NULL); /* takes first's number */
+		printf("accepted.fd=%d\n", accepted);
+		close(accepted);
+	}
+	last = make_listener(&raw, &target, &target_length);
+	printf("last.fd=%d\n", last);
+	close(client);
+	client = connect_to(&raw, &target, target_length);
+	accepted = accept(last, NULL, NULL);
+	if (accepted < 0)
+		die("accept");
+	print_options("accepted", accepted);
+	return 0;
+}
+
 static long long now_ns(void)
 {
 	struct timespec t;
@@ -508,6 +549,8 @@ int main(int argc, char **argv)
 			opt.port = atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--raw-listen") == 0) {
 			opt.raw_listen = 1;
+		} else if (strcmp(argv[i], "--autobind") == 0) {
+			opt.autobind = 1;
 		} else if (strcmp(argv[i], "--raw-accept") == 0) {
 			opt.raw_accept = 1;
 		} else if (strcmp(argv[i], "--dunder-connect") == 0) {
@@ -525,6 +568,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "pair") == 0)
 		return run_pair(&opt);
+	if (strcmp(argv[1], "reuse") == 0 && argc == 3)
+		return run_reuse(argv[2]);
 	if (strcmp(argv[1], "acceptcost") == 0 && argc >= 3)
 		return run_acceptcost(&opt, atoi(argv[2]));
 	if (strcmp(argv[1], "unix") == 0)
