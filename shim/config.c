@@ -268,6 +268,7 @@ static int kashim_parse_duration(enum kashim_var var, const char *text, long *va
 	return 0;
 }
 
+/* "override" or "respect", lower case like the units. */
 static int kashim_parse_policy(enum kashim_var var, const char *text, long *value,
 			       char *err, size_t err_size)
 {
@@ -387,6 +388,7 @@ static int kashim_load_text(enum kashim_var var, long *value, const char **found
 	return 1;
 }
 
+/* kashim_load_text, for a value whose text is not needed afterwards. */
 static int kashim_load_one(enum kashim_var var, long *value,
 			   const char *(*lookup)(const char *name),
 			   void (*warn)(enum kashim_var var, const char *message))

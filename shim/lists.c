@@ -34,6 +34,7 @@ static int kashim_next_item(const char **cursor, struct kashim_item *item)
 	return 1;
 }
 
+/* Fill *error (item may be NULL) and return -1, for "return kashim_fail(...)". */
 static int kashim_fail(struct kashim_list_error *error, const char *problem,
 		       const struct kashim_item *item)
 {
@@ -43,6 +44,7 @@ static int kashim_fail(struct kashim_list_error *error, const char *problem,
 	return -1;
 }
 
+/* Is the item exactly word? */
 static int kashim_item_is(const struct kashim_item *item, const char *word)
 {
 	return strlen(word) == item->length && memcmp(item->start, word, item->length) == 0;
