@@ -90,25 +90,23 @@ static void kashim_check_shadowed(void)
 			   "accept/connect, so kashim is not reached; put libkashim.so first");
 }
 
+/* What a bad value of each variable leaves in force, for its warning. */
+static const char *const kashim_fallbacks[KASHIM_VAR_COUNT] = {
+	[KASHIM_VAR_KEEPALIVE] = "keeping keepalive on",
+	[KASHIM_VAR_KEEPIDLE] = "keeping the system default",
+	[KASHIM_VAR_KEEPINTVL] = "keeping the system default",
+	[KASHIM_VAR_KEEPCNT] = "keeping the system default",
+	[KASHIM_VAR_USER_TIMEOUT] = "leaving TCP_USER_TIMEOUT unset",
+	[KASHIM_VAR_DEBUG] = "keeping debug off",
+	[KASHIM_VAR_SIDES] = "keeping both sides",
+	[KASHIM_VAR_POLICY] = "keeping override",
+	[KASHIM_VAR_PORTS] = "keeping every port",
+	[KASHIM_VAR_PROGRAMS] = "keeping every program",
+};
+
 static void kashim_warn(enum kashim_var var, const char *message)
 {
-	const char *fallback = "keeping the system default";
-
-	if (var == KASHIM_VAR_KEEPALIVE)
-		fallback = "keeping keepalive on";
-	else if (var == KASHIM_VAR_DEBUG)
-		fallback = "keeping debug off";
-	else if (var == KASHIM_VAR_USER_TIMEOUT)
-		fallback = "leaving TCP_USER_TIMEOUT unset";
-	else if (var == KASHIM_VAR_SIDES)
-		fallback = "keeping both sides";
-	else if (var == KASHIM_VAR_POLICY)
-		fallback = "keeping override";
-	else if (var == KASHIM_VAR_PORTS)
-		fallback = "keeping every port";
-	else if (var == KASHIM_VAR_PROGRAMS)
-		fallback = "keeping every program";
-	kashim_log("%s; %s", message, fallback);
+	kashim_log("%s; %s", message, kashim_fallbacks[var]);
 }
 
 static const char *kashim_getenv(const char *name)
