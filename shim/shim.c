@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 
@@ -237,14 +238,23 @@ KASHIM_EXPORT int listen(int fd, int backlog)
 	return kashim_listen(fd, backlog);
 }
 
-/* The remote port of an IPv4/IPv6 address, or KASHIM_PORT_NONE. */
+/*
+ * The remote port of an IPv4/IPv6 address, or KASHIM_PORT_NONE. Only the
+ * family and port need to be there: Linux takes a 24-byte sockaddr_in6
+ * (RFC 2133's, without sin6_scope_id), and a short address makes the real
+ * connect fail as it would without kashim.
+ */
 static int kashim_remote_port(const struct sockaddr *addr, socklen_t addrlen)
 {
-	if (addr == NULL || addrlen < (socklen_t)sizeof(sa_family_t))
+	_Static_assert(offsetof(struct sockaddr_in, sin_port) ==
+		       offsetof(struct sockaddr_in6, sin6_port), "ports at one offset");
+	const socklen_t needed = (socklen_t)(offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t));
+
+	if (addr == NULL || addrlen < needed)
 		return KASHIM_PORT_NONE;
-	if (addr->sa_family == AF_INET && addrlen >= (socklen_t)sizeof(struct sockaddr_in))
+	if (addr->sa_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)(const void *)addr)->sin_port);
-	if (addr->sa_family == AF_INET6 && addrlen >= (socklen_t)sizeof(struct sockaddr_in6))
+	if (addr->sa_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)(const void *)addr)->sin6_port);
 	return KASHIM_PORT_NONE;
 }
