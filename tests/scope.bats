@@ -5,20 +5,6 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-CONFIG=(KASHIM_KEEPIDLE=31 KASHIM_KEEPINTVL=7 KASHIM_KEEPCNT=4)
-
-assert_configured() {
-	assert_value "$1.keepalive" 1
-	assert_value "$1.idle" 31
-	assert_value "$1.intvl" 7
-	assert_value "$1.cnt" 4
-}
-
-assert_untouched() {
-	assert_value "$1.keepalive" 0
-	assert_value "$1.idle" "$(system_default keepalive_time)"
-}
-
 # A program's own choice, as sockprobe --*-keepalive 50 makes it.
 assert_own() {
 	assert_value "$1.keepalive" 1

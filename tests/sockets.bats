@@ -3,21 +3,6 @@
 
 load helpers/common
 
-CONFIG=(KASHIM_KEEPIDLE=31 KASHIM_KEEPINTVL=7 KASHIM_KEEPCNT=4)
-
-# assert_configured SIDE: SIDE carries keepalive with idle 31, intvl 7, cnt 4.
-assert_configured() {
-	assert_value "$1.keepalive" 1
-	assert_value "$1.idle" 31
-	assert_value "$1.intvl" 7
-	assert_value "$1.cnt" 4
-}
-
-assert_untouched() {
-	assert_value "$1.keepalive" 0
-	assert_value "$1.idle" "$(system_default keepalive_time)"
-}
-
 @test "control: without the shim no socket has keepalive" {
 	run "$SOCKPROBE" pair
 	assert_status 0

@@ -56,6 +56,23 @@ system_default() {
 	cat "/proc/sys/net/ipv4/tcp_$1"
 }
 
+# The configuration most tests run the shim with, and checks for it.
+CONFIG=(KASHIM_KEEPIDLE=31 KASHIM_KEEPINTVL=7 KASHIM_KEEPCNT=4)
+
+# assert_configured SIDE: SIDE carries keepalive with idle 31, intvl 7, cnt 4.
+assert_configured() {
+	assert_value "$1.keepalive" 1
+	assert_value "$1.idle" 31
+	assert_value "$1.intvl" 7
+	assert_value "$1.cnt" 4
+}
+
+# assert_untouched SIDE: no keepalive, the system's idle time.
+assert_untouched() {
+	assert_value "$1.keepalive" 0
+	assert_value "$1.idle" "$(system_default keepalive_time)"
+}
+
 # wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
 wait_until() {
 	local deadline=$((SECONDS + $1))
