@@ -1,5 +1,5 @@
 # kashim: TCP keepalive for programs that never asked for it.
-# Targets: all (default), test, install, uninstall, clean.
+# Targets: all (default), test, bench, install, uninstall, clean.
 
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
@@ -35,6 +35,10 @@ CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/lists.o $(BUILD)/shim/log.
 
 LIBRARY  = $(BUILD)/libkashim.so
 HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe
+# The benchmark (make bench): a driver, its workload, a trivial program
+# and an empty library for the start-up scenario.
+BENCH    = $(BUILD)/bench $(BUILD)/bench-cycle $(BUILD)/bench-noop
+BENCH_EMPTY = $(BUILD)/bench-empty.so
 
 # Operator tools: the kashim wrapper and kashim-inspect.
 TOOLS = $(BUILD)/kashim $(BUILD)/kashim-inspect
@@ -45,7 +49,7 @@ MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
 MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 
-.PHONY: all test demo install uninstall clean FORCE
+.PHONY: all test demo bench install uninstall clean FORCE
 
 all: $(LIBRARY) $(HELPERS) $(TOOLS)
 
@@ -100,6 +104,22 @@ test:
 demo: all
 	@scripts/demo
 
+bench: all $(BENCH) $(BENCH_EMPTY)
+	bench/run
+
+# One source file each, compiled and linked in one step.
+$(BUILD)/bench: bench/bench.c
+$(BUILD)/bench-cycle: bench/cycle.c
+$(BUILD)/bench-noop: bench/noop.c
+$(BENCH):
+	@mkdir -p $(@D)
+	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $<
+
+# Linked like libkashim.so, so the two differ only in what they contain.
+$(BENCH_EMPTY): bench/empty.c
+	@mkdir -p $(@D)
+	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $<
+
 # The example drop-in is installed naming the library where it was put.
 install: $(LIBRARY) $(TOOLS)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -125,4 +145,5 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d
+-include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d \
+	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d)
