@@ -35,6 +35,9 @@ CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/lists.o $(BUILD)/shim/log.
 
 LIBRARY  = $(BUILD)/libkashim.so
 HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe
+# Preloaded beside the shim by tests/alloc.bats: a counting malloc, and a
+# library that allocates on every connect (the counter's control).
+TEST_LIBS = $(BUILD)/alloc-count.so $(BUILD)/alloc-connect.so
 # The benchmark (make bench): a driver, its workload, a trivial program
 # and an empty library for the start-up scenario.
 BENCH    = $(BUILD)/bench $(BUILD)/bench-cycle $(BUILD)/bench-noop
@@ -51,7 +54,7 @@ SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 
 .PHONY: all test demo bench install uninstall clean FORCE
 
-all: $(LIBRARY) $(HELPERS) $(TOOLS)
+all: $(LIBRARY) $(HELPERS) $(TOOLS) $(TEST_LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -65,6 +68,12 @@ $(BUILD)/sockprobe: $(BUILD)/tests/helpers/sockprobe.o
 
 $(BUILD)/config-check: $(BUILD)/tests/helpers/config_check.o $(CONFIG_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/alloc-count.so: $(BUILD)/tests/helpers/alloc_count.o
+	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/alloc-connect.so: $(BUILD)/tests/helpers/alloc_connect.o
+	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -ldl
 
 # io_uring accepts bypass libc: the listen hook's case (liburing-dev).
 $(BUILD)/uringprobe: $(BUILD)/tests/helpers/uringprobe.o
