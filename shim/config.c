@@ -458,11 +458,20 @@ void kashim_config_load(struct kashim_config *cfg,
 		cfg->keepcnt = (int)value;
 	if (kashim_load_one(KASHIM_VAR_USER_TIMEOUT, &value, lookup, warn) == 1) {
 		if (value == KASHIM_AUTO) {
+			struct kashim_system_timers read_now;
+			long seconds;
+
+			/* Only "auto" needs them, and three /proc reads would
+			 * cost every exec about 20 µs: read them on demand. */
+			if (system == NULL) {
+				kashim_read_system_timers(&read_now);
+				system = &read_now;
+			}
 			/* idle + intvl * cnt seconds fits in a long; the kernel
 			 * takes an int of milliseconds, so clamp to that. */
-			long seconds = kashim_effective(cfg->keepidle, system->keepidle) +
-				       kashim_effective(cfg->keepintvl, system->keepintvl) *
-				       kashim_effective(cfg->keepcnt, system->keepcnt);
+			seconds = kashim_effective(cfg->keepidle, system->keepidle) +
+				  kashim_effective(cfg->keepintvl, system->keepintvl) *
+				  kashim_effective(cfg->keepcnt, system->keepcnt);
 
 			value = seconds > KASHIM_USER_TIMEOUT_MAX / 1000
 				? KASHIM_USER_TIMEOUT_MAX : seconds * 1000;

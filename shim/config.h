@@ -100,8 +100,10 @@ int kashim_parse_value(enum kashim_var var, const char *text, long *value,
  * Fill cfg from lookup(name) (getenv, or a test's table). For each value
  * that does not parse, warn(var, message) is called once and that option
  * keeps its default. KASHIM_USER_TIMEOUT=auto is resolved with system's
- * values for any timer that is not configured. A valid KASHIM_PROGRAMS
- * is matched against this process (kashim_read_identity) to set selected.
+ * values for any timer that is not configured; a NULL system means read
+ * them with kashim_read_system_timers, and only if auto needs them. A
+ * valid KASHIM_PROGRAMS is matched against this process
+ * (kashim_read_identity) to set selected.
  */
 void kashim_config_load(struct kashim_config *cfg,
 			const char *(*lookup)(const char *name),

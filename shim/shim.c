@@ -117,7 +117,6 @@ static const char *kashim_getenv(const char *name)
 
 static void kashim_init(void)
 {
-	struct kashim_system_timers system;
 	char described[400];
 
 	kashim_real_accept = (kashim_accept_fn)kashim_bind("accept", (void *)kashim_own_accept);
@@ -125,8 +124,7 @@ static void kashim_init(void)
 	kashim_real_connect = (kashim_connect_fn)kashim_bind("connect", (void *)kashim_own_connect);
 	kashim_real_listen = (kashim_listen_fn)kashim_bind("listen", (void *)kashim_own_listen);
 
-	kashim_read_system_timers(&system);
-	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn, &system);
+	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn, NULL);
 	if (kashim_cfg.enabled && kashim_cfg.selected)
 		kashim_check_shadowed();
 	kashim_accept_side = kashim_cfg.enabled && kashim_cfg.selected &&
