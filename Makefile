@@ -118,11 +118,12 @@ bench: all $(BENCH) $(BENCH_EMPTY)
 
 # One source file each, compiled and linked in one step.
 $(BUILD)/bench: bench/bench.c
+$(BUILD)/bench: BENCH_LIBS = -lm
 $(BUILD)/bench-cycle: bench/cycle.c
 $(BUILD)/bench-noop: bench/noop.c
 $(BENCH):
 	@mkdir -p $(@D)
-	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_LIBS)
 
 # Linked like libkashim.so, so the two differ only in what they contain.
 $(BENCH_EMPTY): bench/empty.c
