@@ -410,15 +410,19 @@ static void kashim_load_scope(struct kashim_config *cfg,
 	cfg->policy = KASHIM_POLICY_OVERRIDE;
 	cfg->selected = 1;
 	cfg->every_port = 1;
-	memset(cfg->ports, 0, sizeof cfg->ports);
 
 	if (kashim_load_one(KASHIM_VAR_SIDES, &value, lookup, warn) == 1)
 		cfg->sides = (int)value;
 	if (kashim_load_one(KASHIM_VAR_POLICY, &value, lookup, warn) == 1)
 		cfg->policy = (int)value;
-	if (kashim_load_text(KASHIM_VAR_PORTS, &value, &text, lookup, warn) == 1 &&
-	    kashim_parse_ports(text, cfg->ports, &error) == 0)
-		cfg->every_port = 0;
+	/* The 8 KiB bitmap is read only when every_port is 0, so it is
+	 * cleared only then: writing it regardless cost every exec two page
+	 * faults, about 4 us, for a variable few set. */
+	if (kashim_load_text(KASHIM_VAR_PORTS, &value, &text, lookup, warn) == 1) {
+		memset(cfg->ports, 0, sizeof cfg->ports);
+		if (kashim_parse_ports(text, cfg->ports, &error) == 0)
+			cfg->every_port = 0;
+	}
 	/* Who we are is only worth a readlink when someone asks. */
 	if (kashim_load_text(KASHIM_VAR_PROGRAMS, &value, &text, lookup, warn) == 1) {
 		kashim_read_identity(&who);
