@@ -10,6 +10,7 @@
  * loading any library costs at start-up, kashim's share being the rest.
  * --only runs one scenario (accept, connect, both, unix or startup), for
  * looking closer at one figure; the targets then list only that one.
+ *
  * Each round runs every variant of every scenario once, in an order that
  * alternates between rounds (A B C ... then ... C B A), so slow drift of a
  * shared machine touches all variants alike. A variant's figure is the
@@ -20,8 +21,8 @@
  * clock: run to run, a ratio's spread falls from about 6% to under 1%.
  *
  * The workload runs in bench-cycle and the start-up probe is bench-noop,
- * both found next to this program. Prints Markdown tables on stdout,
- * progress on stderr.
+ * both found next to this program. Prints Markdown tables on stdout, and
+ * progress on stderr when that is a terminal.
  */
 #include <errno.h>
 #include <limits.h>
@@ -135,7 +136,7 @@ static void reap(pid_t pid, const char *what)
 	}
 }
 
-/* The integer after "key=" in text, or -1. */
+/* The number after "key=" in text, or -1. */
 static double find_value(const char *text, const char *key)
 {
 	const char *at = strstr(text, key);
@@ -523,7 +524,7 @@ int main(int argc, char **argv)
 	const char *shim = NULL, *libkeepalive = NULL, *libdontdie = NULL, *only = NULL;
 	const char *empty = NULL;
 	long rounds = 40, cycles = 4000, execs = 100;
-	int i, r, s, v;
+	int i, r, s, v, progress;
 
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--shim") == 0)
@@ -574,8 +575,10 @@ int main(int argc, char **argv)
 		variants[V_EMPTY].env[0] = format_env("LD_PRELOAD", empty);
 	}
 
+	progress = isatty(STDERR_FILENO);
 	for (r = 0; r < rounds; r++) {
-		fprintf(stderr, "\rbench: round %d of %ld", r + 1, rounds);
+		if (progress)
+			fprintf(stderr, "\rbench: round %d of %ld", r + 1, rounds);
 		for (s = 0; s < S_STARTUP; s++) {
 			for (i = 0; i < V_COUNT; i++) {
 				v = r % 2 ? V_COUNT - 1 - i : i;
@@ -586,7 +589,8 @@ int main(int argc, char **argv)
 		if (selected[S_STARTUP])
 			run_startup(r, execs);
 	}
-	fprintf(stderr, "\n");
+	if (progress)
+		fprintf(stderr, "\n");
 
 	printf("%ld rounds; each round runs every variant once (%ld cycles, %ld for unix sockets),\n"
 	       "then %ld execs of each variant taken in turn. Every variant is set to "
