@@ -26,6 +26,13 @@ endif
 KASHIM_CFLAGS  = -std=c11 -D_GNU_SOURCE -O2 -fPIC -fvisibility=hidden \
                  $(WARNINGS) -MMD -MP
 KASHIM_LDFLAGS = -Wl,-z,relro,-z,now,-z,noexecstack
+# The preload library is mapped into every process it is given to, so its
+# load time is paid on every exec. -z separate-code (binutils' default since
+# 2.31) splits it into 4 LOAD segments; 2 save about 13 us per exec (make
+# bench: +58 -> +45 us), at the price of the library's few KiB of read-only
+# data being mapped executable, as every library was before 2.31. Full
+# RELRO, BIND_NOW and a non-executable stack stay.
+LIBRARY_LDFLAGS = $(KASHIM_LDFLAGS) -Wl,-z,noseparate-code
 
 SHIM_SOURCES = shim/shim.c shim/config.c shim/lists.c shim/apply.c shim/scope.c \
                shim/listeners.c shim/report.c shim/log.c shim/sockaddr.c
@@ -61,7 +68,7 @@ $(BUILD)/%.o: %.c
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIBRARY): $(SHIM_OBJECTS)
-	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $(SHIM_OBJECTS) -ldl
+	$(CC) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $(SHIM_OBJECTS) -ldl
 
 $(BUILD)/sockprobe: $(BUILD)/tests/helpers/sockprobe.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
@@ -128,7 +135,7 @@ $(BENCH):
 # Linked like libkashim.so, so the two differ only in what they contain.
 $(BENCH_EMPTY): bench/empty.c
 	@mkdir -p $(@D)
-	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $<
 
 # The example drop-in is installed naming the library where it was put.
 install: $(LIBRARY) $(TOOLS)

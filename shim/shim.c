@@ -61,34 +61,24 @@ int kashim_own_listen(int fd, int backlog) __attribute__((nothrow, leaf));
 /*
  * Find name in the next library (libc). When libc itself was preloaded
  * ahead of us, nothing after us defines it, but then the global lookup
- * finds libc's, ahead of ours. Aborts only when both fail: carrying on
- * would mean calling NULL, or ourselves for ever.
+ * finds libc's, ahead of ours, and *libc_ahead is set: the program's own
+ * calls then go straight to libc and never reach kashim. Aborts only when
+ * both lookups fail: carrying on would mean calling NULL, or ourselves.
  */
-static void *kashim_bind(const char *name, void *self)
+static void *kashim_bind(const char *name, void *self, int *libc_ahead)
 {
 	void *real = dlsym(RTLD_NEXT, name);
 
-	if (real == NULL || real == self)
+	if (real == NULL || real == self) {
 		real = dlsym(RTLD_DEFAULT, name);
+		*libc_ahead = 1;
+	}
 	if (real == NULL || real == self) {
 		kashim_log("cannot find the real %s() (%s); aborting", name,
 			   real == NULL ? "dlsym found none" : "dlsym returned kashim's own");
 		abort();
 	}
 	return real;
-}
-
-/*
- * Warn when the program's calls cannot reach our wrappers because another
- * definition comes first in the global lookup order (libc preloaded ahead
- * of us): kashim then does nothing, and the operator should know why.
- */
-static void kashim_check_shadowed(void)
-{
-	if (dlsym(RTLD_DEFAULT, "connect") != (void *)kashim_own_connect ||
-	    dlsym(RTLD_DEFAULT, "accept") != (void *)kashim_own_accept)
-		kashim_log("another library ahead of libkashim.so in LD_PRELOAD defines "
-			   "accept/connect, so kashim is not reached; put libkashim.so first");
 }
 
 /* What a bad value of each variable leaves in force, for its warning. */
@@ -118,15 +108,21 @@ static const char *kashim_getenv(const char *name)
 static void kashim_init(void)
 {
 	char described[400];
+	int libc_ahead = 0;
 
-	kashim_real_accept = (kashim_accept_fn)kashim_bind("accept", (void *)kashim_own_accept);
-	kashim_real_accept4 = (kashim_accept4_fn)kashim_bind("accept4", (void *)kashim_own_accept4);
-	kashim_real_connect = (kashim_connect_fn)kashim_bind("connect", (void *)kashim_own_connect);
-	kashim_real_listen = (kashim_listen_fn)kashim_bind("listen", (void *)kashim_own_listen);
+	kashim_real_accept = (kashim_accept_fn)kashim_bind("accept", (void *)kashim_own_accept,
+							   &libc_ahead);
+	kashim_real_accept4 = (kashim_accept4_fn)kashim_bind("accept4", (void *)kashim_own_accept4,
+							     &libc_ahead);
+	kashim_real_connect = (kashim_connect_fn)kashim_bind("connect", (void *)kashim_own_connect,
+							     &libc_ahead);
+	kashim_real_listen = (kashim_listen_fn)kashim_bind("listen", (void *)kashim_own_listen,
+							   &libc_ahead);
 
 	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn, NULL);
-	if (kashim_cfg.enabled && kashim_cfg.selected)
-		kashim_check_shadowed();
+	if (libc_ahead && kashim_cfg.enabled && kashim_cfg.selected)
+		kashim_log("libc is ahead of libkashim.so in LD_PRELOAD, so accept and "
+			   "connect never reach kashim; put libkashim.so first");
 	kashim_accept_side = kashim_cfg.enabled && kashim_cfg.selected &&
 			     (kashim_cfg.sides & KASHIM_SIDE_ACCEPT) != 0;
 	kashim_connect_side = kashim_cfg.enabled && kashim_cfg.selected &&

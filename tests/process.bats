@@ -55,3 +55,10 @@ load helpers/common
 	assert_status 0
 	assert_value accepted.idle 31
 }
+
+@test "libkashim.so keeps full RELRO, BIND_NOW and a non-executable stack" {
+	run readelf -lW -d "$SHIM"
+	assert_output_has "GNU_RELRO"
+	assert_output_has "BIND_NOW"
+	printf '%s\n' "$output" | grep -E 'GNU_STACK' | grep -qv 'RWE' || flunk "stack is executable"
+}
