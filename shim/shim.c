@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/socket.h>
 
 #define KASHIM_EXPORT __attribute__((visibility("default")))
@@ -119,6 +120,17 @@ static void kashim_init(void)
 	kashim_real_listen = (kashim_listen_fn)kashim_bind("listen", (void *)kashim_own_listen,
 							   &libc_ahead);
 
+	/*
+	 * A setuid, setgid or file-capability program (AT_SECURE) runs with an
+	 * environment its unprivileged caller chose: read none of it, and stay
+	 * inert (kashim_cfg is still all zeros: keepalive off, no debug). Such
+	 * a program only loads kashim through /etc/ld.so.preload or a trusted
+	 * directory, which its owner chose, not the caller.
+	 */
+	if (getauxval(AT_SECURE) != 0) {
+		__atomic_store_n(&kashim_ready, 1, __ATOMIC_RELEASE);
+		return;
+	}
 	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn, NULL);
 	if (libc_ahead && kashim_cfg.enabled && kashim_cfg.selected)
 		kashim_log("libc is ahead of libkashim.so in LD_PRELOAD, so accept and "
