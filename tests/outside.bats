@@ -44,13 +44,13 @@ start_hold_server() {
 
 @test "socat as a client" {
 	start_hold_server
-	start_background bash -c "sleep 20 | env LD_PRELOAD='$SHIM' KASHIM_KEEPIDLE=91 socat - TCP:127.0.0.1:$PORT"
+	start_background bash -c "sleep 20 | env LD_PRELOAD='$SHIM_PRELOAD' KASHIM_KEEPIDLE=91 socat - TCP:127.0.0.1:$PORT"
 	assert_timer_near "( dport = :$PORT )" 91
 }
 
 @test "ncat as a client" {
 	start_hold_server
-	start_background bash -c "sleep 20 | env LD_PRELOAD='$SHIM' KASHIM_KEEPIDLE=92 ncat 127.0.0.1 $PORT"
+	start_background bash -c "sleep 20 | env LD_PRELOAD='$SHIM_PRELOAD' KASHIM_KEEPIDLE=92 ncat 127.0.0.1 $PORT"
 	assert_timer_near "( dport = :$PORT )" 92
 }
 

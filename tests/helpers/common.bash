@@ -1,15 +1,42 @@
 # Shared by every kashim bats file: paths, running under the shim, and
 # assertions that print the command's output when they fail.
 
-KASHIM_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-BUILD=${BUILD:-$KASHIM_ROOT/build}
+KASHIM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# BUILD comes from the environment, so one suite tests several builds
+# (make sanitize, make musl-test); a relative one is the repository's.
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$KASHIM_ROOT/$BUILD ;; esac
 SHIM=$BUILD/libkashim.so
 SOCKPROBE=$BUILD/sockprobe
 CONFIG_CHECK=$BUILD/config-check
+SIGCHECK=$BUILD/sigcheck
+CONFIG_PROPERTY=$BUILD/config-property
+STRESS=$BUILD/stress
+STRESS_EARLY=$BUILD/libstress-early.so
+
+# What LD_PRELOAD must hold to load the shim. A shim built with
+# -fsanitize=address needs the ASan runtime it was linked with loaded
+# before anything else, so it comes first; ldd names it.
+SHIM_PRELOAD=$SHIM
+kashim_sanitizer_runtime=$(ldd "$SHIM" 2>/dev/null | awk '$1 ~ /^libasan\.so/ && $3 ~ /^\// { print $3 }')
+[ -z "$kashim_sanitizer_runtime" ] || SHIM_PRELOAD=$kashim_sanitizer_runtime:$SHIM
 
 # Run a command with libkashim.so preloaded: under_shim [VAR=VALUE]... CMD...
 under_shim() {
-	env LD_PRELOAD="$SHIM" "$@"
+	env LD_PRELOAD="$SHIM_PRELOAD" "$@"
+}
+
+# Is the shim built against musl (make musl-test)? Its libc is "libc.so".
+shim_is_musl() {
+	objdump -p "$SHIM" | awk '$1 == "NEEDED" { print $2 }' | grep -qx 'libc\.so'
+}
+
+# skip_unless_loadable PROGRAM: a musl-built shim cannot be loaded into a
+# program linked with glibc (the system's python3, curl, sh...): skip then.
+skip_unless_loadable() {
+	if shim_is_musl; then
+		skip "a musl-built libkashim.so cannot be loaded into glibc's $1"
+	fi
 }
 
 # Fail the test with a reason, showing what the command printed.
