@@ -1,5 +1,6 @@
 # kashim: TCP keepalive for programs that never asked for it.
-# Targets: all (default), test, bench, install, uninstall, clean.
+# Targets: all (default), test, bench, install, uninstall, clean; and
+# hardening (sanitize, tsan, memcheck, fuzz, analyze, musl-test), see below.
 
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
@@ -164,3 +165,43 @@ clean:
 
 -include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d \
 	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d)
+
+# ---------------------------------------------------------------------------
+# Hardening: helpers for the signal, property and stress tests (built in
+# every build, so the sanitizer and musl runs use them too), the fuzz
+# target, and one target per machine check. scripts/hardening does the
+# work; `make hardening` runs every step and times each.
+
+HARDENING_HELPERS = $(BUILD)/sigcheck $(BUILD)/config-property $(BUILD)/stress \
+                    $(BUILD)/libstress-early.so
+HARDENING_STEPS   = sanitize tsan memcheck fuzz analyze musl-test
+
+.PHONY: hardening $(HARDENING_STEPS)
+
+all: $(HARDENING_HELPERS)
+
+$(BUILD)/sigcheck: $(BUILD)/tests/helpers/sigcheck.o
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+
+$(BUILD)/config-property: $(BUILD)/tests/helpers/config_property.o $(CONFIG_OBJECTS) \
+                          $(BUILD)/shim/apply.o
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/stress: $(BUILD)/tests/helpers/stress.o
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread -ldl
+
+$(BUILD)/libstress-early.so: $(BUILD)/tests/helpers/stress_early.o
+	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+
+# Built with clang by `make fuzz`: CFLAGS carries -fsanitize=fuzzer-no-link
+# for the objects; only the link adds libFuzzer's main.
+$(BUILD)/fuzz-config: $(BUILD)/tests/fuzz/fuzz_config.o $(CONFIG_OBJECTS)
+	$(CC) $(KASHIM_LDFLAGS) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^
+
+hardening:
+	scripts/hardening $(HARDENING_STEPS)
+
+$(HARDENING_STEPS):
+	scripts/hardening $@
+
+-include $(BUILD)/tests/fuzz/*.d

@@ -29,6 +29,9 @@
  *       every connection's both ends must carry keepalive with IDLE
  *   sockprobe fork | clearenv
  *       pair, in a forked child / after wiping the environment
+ *   sockprobe secure
+ *       pair, after printing whether the process runs in secure-execution
+ *       mode (AT_SECURE) and whether libkashim.so is mapped into it
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/auxv.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -513,6 +517,23 @@ static int run_acceptcost(const struct pair_options *opt, int count)
 	return 0;
 }
 
+/* AT_SECURE, and whether the shim is loaded at all (so that "untouched"
+ * cannot just mean "never loaded"). */
+static void print_secure(void)
+{
+	char line[512];
+	int mapped = 0;
+	FILE *maps = fopen("/proc/self/maps", "r");
+
+	while (maps != NULL && fgets(line, sizeof line, maps) != NULL)
+		if (strstr(line, "/libkashim.so") != NULL)
+			mapped = 1;
+	if (maps != NULL)
+		fclose(maps);
+	printf("at_secure=%lu\n", getauxval(AT_SECURE));
+	printf("kashim.mapped=%d\n", mapped);
+}
+
 static int parse_accept4_flags(const char *text)
 {
 	int flags = 0;
@@ -580,6 +601,10 @@ int main(int argc, char **argv)
 		return run_errno(argv[2]);
 	if (strcmp(argv[1], "threads") == 0 && argc == 5)
 		return run_threads(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+	if (strcmp(argv[1], "secure") == 0) {
+		print_secure();
+		return run_pair(&opt);
+	}
 	if (strcmp(argv[1], "fork") == 0) {
 		pid_t child = fork();
 		int status;
