@@ -55,16 +55,17 @@ size_t kashim_format_sockaddr(char *buf, size_t size,
 {
 	size_t len;
 
-	if (addr != NULL && addr->sa_family == AF_INET &&
-	    length >= (socklen_t)sizeof(struct sockaddr_in)) {
+	/* Length first: after a failed getpeername the buffer is uninitialised. */
+	if (addr != NULL && length >= (socklen_t)sizeof(struct sockaddr_in) &&
+	    addr->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)addr;
 
 		len = kashim_format_ipv4(buf, size, (const unsigned char *)&in->sin_addr);
 		return len + kashim_format(buf + len, size - len, ":%u",
 					   (unsigned)ntohs(in->sin_port));
 	}
-	if (addr != NULL && addr->sa_family == AF_INET6 &&
-	    length >= (socklen_t)sizeof(struct sockaddr_in6)) {
+	if (addr != NULL && length >= (socklen_t)sizeof(struct sockaddr_in6) &&
+	    addr->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)addr;
 
 		len = kashim_format(buf, size, "[");
