@@ -85,7 +85,10 @@ static int kashim_is_digit(char c)
 
 static char kashim_lower(char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	/* Not a ?: expression: that would promote both sides to int. */
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c - 'A' + 'a');
+	return c;
 }
 
 static int kashim_streq(const char *a, const char *b)
@@ -441,7 +444,7 @@ void kashim_config_load(struct kashim_config *cfg,
 			void (*warn)(enum kashim_var var, const char *message),
 			const struct kashim_system_timers *system)
 {
-	long value;
+	long value = 0; /* set by every kashim_load_one that returns 1 */
 
 	cfg->enabled = 1;
 	cfg->debug = 0;

@@ -66,7 +66,7 @@ int kashim_own_listen(int fd, int backlog) __attribute__((nothrow, leaf));
  * calls then go straight to libc and never reach kashim. Aborts only when
  * both lookups fail: carrying on would mean calling NULL, or ourselves.
  */
-static void *kashim_bind(const char *name, void *self, int *libc_ahead)
+static void *kashim_bind(const char *name, const void *self, int *libc_ahead)
 {
 	void *real = dlsym(RTLD_NEXT, name);
 
