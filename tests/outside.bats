@@ -18,6 +18,7 @@ start_hold_server() {
 }
 
 @test "python3 -m http.server under the shim: accepted connections get the timer" {
+	skip_unless_loadable python3 -c pass
 	start_background under_shim KASHIM_KEEPIDLE=77 python3 -m http.server --bind 127.0.0.1 "$PORT"
 	wait_until 10 bash -c "ss -tlnH '( sport = :$PORT )' | grep -q ."
 	# a client that connects and says nothing keeps the request open
@@ -37,24 +38,28 @@ start_hold_server() {
 }
 
 @test "curl as a client: the shim's idle replaces curl's own 60 s" {
+	skip_unless_loadable curl -s file:///dev/null
 	start_hold_server
 	start_background under_shim KASHIM_KEEPIDLE=90 curl -s --max-time 20 "http://127.0.0.1:$PORT/"
 	assert_timer_near "( dport = :$PORT )" 90
 }
 
 @test "socat as a client" {
+	skip_unless_loadable socat -V
 	start_hold_server
 	start_background bash -c "sleep 20 | env LD_PRELOAD='$SHIM_PRELOAD' KASHIM_KEEPIDLE=91 socat - TCP:127.0.0.1:$PORT"
 	assert_timer_near "( dport = :$PORT )" 91
 }
 
 @test "ncat as a client" {
+	skip_unless_loadable ncat --version
 	start_hold_server
 	start_background bash -c "sleep 20 | env LD_PRELOAD='$SHIM_PRELOAD' KASHIM_KEEPIDLE=92 ncat 127.0.0.1 $PORT"
 	assert_timer_near "( dport = :$PORT )" 92
 }
 
 @test "bash's /dev/tcp as a client" {
+	skip_unless_loadable bash -c true
 	start_hold_server
 	start_background under_shim KASHIM_KEEPIDLE=93 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; sleep 20"
 	assert_timer_near "( dport = :$PORT )" 93

@@ -33,7 +33,7 @@ real_preload_state() {
 # in_namespace MODE: run the probe (MODE setuid or plain) as nobody, with
 # KASHIM_* set, in a mount namespace whose /etc/ld.so.preload names the shim.
 in_namespace() {
-	local runtime=${kashim_sanitizer_runtime:-}
+	local runtime=${RUNTIME_PRELOAD%:}
 	run --separate-stderr timeout 30 unshare --mount --propagation private bash -euc '
 		dir=$1 mode=$2 probe=$3 shim=$4 runtime=$5
 		mount -t tmpfs -o mode=755 kashim-secure "$dir"

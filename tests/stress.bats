@@ -27,7 +27,7 @@ load helpers/common
 }
 
 @test "control: the same stress without the shim configures nothing" {
-	run timeout 60 env LD_PRELOAD="$STRESS_EARLY" "$STRESS" 2 20 1 3 43
+	run timeout 60 env LD_PRELOAD="$RUNTIME_PRELOAD$STRESS_EARLY" "$STRESS" 2 20 1 3 43
 	assert_status 0
 	assert_value early.connections 8
 	assert_value early.configured 0

@@ -72,6 +72,7 @@ bad_value() {
 }
 
 @test "the host program's output and exit status are unchanged by a bad value" {
+	skip_unless_loadable sh -c true
 	run --separate-stderr env sh -c 'echo out; echo err >&2; exit 7'
 	local plain_out=$output plain_err=$stderr
 	run --separate-stderr under_shim KASHIM_KEEPCNT=x sh -c 'echo out; echo err >&2; exit 7'

@@ -14,12 +14,12 @@ CONFIG_PROPERTY=$BUILD/config-property
 STRESS=$BUILD/stress
 STRESS_EARLY=$BUILD/libstress-early.so
 
-# What LD_PRELOAD must hold to load the shim. A shim built with
-# -fsanitize=address needs the ASan runtime it was linked with loaded
-# before anything else, so it comes first; ldd names it.
-SHIM_PRELOAD=$SHIM
-kashim_sanitizer_runtime=$(ldd "$SHIM" 2>/dev/null | awk '$1 ~ /^libasan\.so/ && $3 ~ /^\// { print $3 }')
-[ -z "$kashim_sanitizer_runtime" ] || SHIM_PRELOAD=$kashim_sanitizer_runtime:$SHIM
+# What LD_PRELOAD must hold to load the shim (or another library of this
+# build). A library built with -fsanitize=address needs the ASan runtime it
+# was linked with loaded before anything else: RUNTIME_PRELOAD is then that
+# runtime's path (as ldd names it) and a colon, and otherwise empty.
+RUNTIME_PRELOAD=$(ldd "$SHIM" 2>/dev/null | awk '$1 ~ /^libasan\.so/ && $3 ~ /^\// { print $3 ":" }')
+SHIM_PRELOAD=$RUNTIME_PRELOAD$SHIM
 
 # Run a command with libkashim.so preloaded: under_shim [VAR=VALUE]... CMD...
 under_shim() {
@@ -31,11 +31,18 @@ shim_is_musl() {
 	objdump -p "$SHIM" | awk '$1 == "NEEDED" { print $2 }' | grep -qx 'libc\.so'
 }
 
-# skip_unless_loadable PROGRAM: a musl-built shim cannot be loaded into a
-# program linked with glibc (the system's python3, curl, sh...): skip then.
+# skip_unless_loadable COMMAND [ARG]...: skip when the shim cannot be
+# loaded into the system's program COMMAND. A musl-built shim cannot go
+# into a glibc program at all; with an ASan build, COMMAND (a quick run
+# that succeeds) must run with the ASan runtime preloaded, shim or not
+# (curl deadlocks at start with it).
 skip_unless_loadable() {
 	if shim_is_musl; then
 		skip "a musl-built libkashim.so cannot be loaded into glibc's $1"
+	fi
+	if [ -n "$RUNTIME_PRELOAD" ] &&
+		! timeout 3 env LD_PRELOAD="${RUNTIME_PRELOAD%:}" ASAN_OPTIONS=detect_leaks=0 "$@" >/dev/null 2>&1; then
+		skip "$1 does not run with the ASan runtime preloaded, with or without kashim"
 	fi
 }
 
