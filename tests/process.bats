@@ -36,7 +36,10 @@ load helpers/common
 @test "libkashim.so exports exactly its wrappers: accept, accept4, connect, __connect, listen" {
 	run bash -c "nm -D --defined-only '$SHIM' | awk '{print \$NF}' | LC_ALL=C sort | tr '\n' ' '"
 	assert_status 0
-	[ "$output" = "__connect accept accept4 connect listen " ] || flunk "unexpected exports"
+	# musl-gcc's crti.o exports the ELF _init and _fini markers of every library
+	[ "$output" = "__connect accept accept4 connect listen " ] ||
+		{ shim_is_musl && [ "$output" = "__connect _fini _init accept accept4 connect listen " ]; } ||
+		flunk "unexpected exports"
 }
 
 @test "libkashim.so links libc (and libdl) only" {

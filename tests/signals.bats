@@ -81,7 +81,7 @@ load helpers/common
 		# async-signal-safe in POSIX, or what the compiler emits for C itself
 		abort | close | getpeername | getpid | getsockname | getsockopt | open | read | \
 			setsockopt | write | __errno_location | memcmp | memcpy | memmove | memset | \
-			__stack_chk_fail) ;;
+			__stack_chk_fail | htons | ntohs | htonl | ntohl) ;;
 		# only in kashim_init, which runs once, from the constructor
 		dlsym | getenv | getauxval | pthread_once) ;;
 		# the sanitizer builds' runtimes
