@@ -407,7 +407,7 @@ static void kashim_load_scope(struct kashim_config *cfg,
 	struct kashim_list_error error;
 	struct kashim_identity who;
 	const char *text;
-	long value;
+	long value = 0; /* set by every kashim_load_one that returns 1 */
 
 	cfg->sides = KASHIM_SIDES_ALL;
 	cfg->policy = KASHIM_POLICY_OVERRIDE;

@@ -7,7 +7,7 @@
 
 int kashim_local_port(int fd)
 {
-	struct sockaddr_storage local;
+	struct sockaddr_storage local = { 0 };
 	socklen_t length = sizeof local;
 	int saved_errno = errno;
 	int port = KASHIM_PORT_NONE;
