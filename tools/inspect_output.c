@@ -120,8 +120,13 @@ static void kashim_printable(char *buf, size_t size, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i + 1 < size && name[i] != '\0'; i++)
-		buf[i] = (name[i] >= 0x20 && name[i] < 0x7f) ? name[i] : '?';
+	for (i = 0; i + 1 < size && name[i] != '\0'; i++) {
+		/* not a ?: expression: that would promote both sides to int */
+		if (name[i] >= 0x20 && name[i] < 0x7f)
+			buf[i] = name[i];
+		else
+			buf[i] = '?';
+	}
 	buf[i] = '\0';
 }
 

@@ -43,7 +43,7 @@ static int kashim_try_candidate(const char *candidate, char *path, size_t path_s
 	if (realpath(candidate, resolved) == NULL || stat(resolved, &st) != 0 ||
 	    !S_ISREG(st.st_mode) || strlen(resolved) >= path_size)
 		return -1;
-	strcpy(path, resolved);
+	memcpy(path, resolved, strlen(resolved) + 1);
 	return 0;
 }
 
