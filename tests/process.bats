@@ -50,13 +50,13 @@ load helpers/common
 }
 
 @test "libc preloaded ahead of the shim: no crash, one warning saying why kashim is not reached" {
-	run env LD_PRELOAD="libc.so.6 $SHIM" KASHIM_KEEPIDLE=31 "$SOCKPROBE" pair
+	run env LD_PRELOAD="${RUNTIME_PRELOAD}libc.so.6 $SHIM" KASHIM_KEEPIDLE=31 "$SOCKPROBE" pair
 	assert_status 0
 	assert_output_has "put libkashim.so first"
 	[ "$(printf '%s\n' "$output" | grep -c '^kashim\[')" -eq 1 ] || flunk "want exactly one kashim line"
 	assert_value accepted.idle "$(system_default keepalive_time)"
 	# the usual order still works alongside it
-	run env LD_PRELOAD="$SHIM libc.so.6" KASHIM_KEEPIDLE=31 "$SOCKPROBE" pair
+	run env LD_PRELOAD="$SHIM_PRELOAD libc.so.6" KASHIM_KEEPIDLE=31 "$SOCKPROBE" pair
 	assert_status 0
 	assert_value accepted.idle 31
 }

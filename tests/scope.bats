@@ -83,7 +83,8 @@ teardown() {
 }
 
 @test "KASHIM_PROGRAMS matches argv[0] as started too" {
-	run env LD_PRELOAD="$SHIM" "${CONFIG[@]}" KASHIM_PROGRAMS=legacy-app \
+	skip_unless_loadable bash -c true
+	run env LD_PRELOAD="$SHIM_PRELOAD" "${CONFIG[@]}" KASHIM_PROGRAMS=legacy-app \
 		bash -c 'exec -a legacy-app "$0" pair' "$SOCKPROBE"
 	assert_status 0
 	assert_configured accepted
@@ -103,12 +104,14 @@ teardown() {
 }
 
 @test "a container-wide preload with KASHIM_PROGRAMS: the server gets keepalive, curl keeps its own" {
+	skip_unless_loadable python3 -c pass
+	skip_unless_loadable curl -s file:///dev/null
 	PORT=$(free_port)
 	# python3 runs as python3.X on Debian; the list names it by argv[0]
-	start_background env LD_PRELOAD="$SHIM" KASHIM_KEEPIDLE=94 KASHIM_PROGRAMS='!curl' \
+	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=94 KASHIM_PROGRAMS='!curl' \
 		python3 "$KASHIM_ROOT/tests/helpers/hold_server.py" "$PORT"
 	wait_until 10 bash -c "ss -tlnH '( sport = :$PORT )' | grep -q ." || flunk "server did not start"
-	start_background env LD_PRELOAD="$SHIM" KASHIM_KEEPIDLE=94 KASHIM_PROGRAMS='!curl' \
+	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=94 KASHIM_PROGRAMS='!curl' \
 		curl -s --max-time 20 "http://127.0.0.1:$PORT/"
 	assert_timer_near "( sport = :$PORT )" 94
 	# curl was excluded: its own 60 s stands
@@ -206,10 +209,11 @@ teardown() {
 }
 
 @test "KASHIM_POLICY=respect: curl's own 60 s before connect stands" {
+	skip_unless_loadable curl -s file:///dev/null
 	PORT=$(free_port)
 	start_background python3 "$KASHIM_ROOT/tests/helpers/hold_server.py" "$PORT"
 	wait_until 10 bash -c "ss -tlnH '( sport = :$PORT )' | grep -q ." || flunk "server did not start"
-	start_background env LD_PRELOAD="$SHIM" KASHIM_KEEPIDLE=95 KASHIM_POLICY=respect \
+	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=95 KASHIM_POLICY=respect \
 		curl -s --max-time 20 "http://127.0.0.1:$PORT/"
 	assert_timer_near "( dport = :$PORT )" 60
 }

@@ -80,10 +80,12 @@ load helpers/common
 		case $symbol in
 		# async-signal-safe in POSIX, or what the compiler emits for C itself
 		abort | close | getpeername | getpid | getsockname | getsockopt | open | read | \
-			setsockopt | write | __errno_location | memcmp | memcpy | memmove | memset | \
-			__stack_chk_fail | htons | ntohs | htonl | ntohl) ;;
+			setsockopt | write | readlink | __errno_location | __stack_chk_fail | \
+			memchr | memcmp | memcpy | memmove | memset | strchr | strcmp | strlen | \
+			strncmp | htons | ntohs | htonl | ntohl) ;;
 		# only in kashim_init, which runs once, from the constructor
-		dlsym | getenv | getauxval | pthread_once) ;;
+		# (the last two are variables: the program's name, for KASHIM_PROGRAMS)
+		dlsym | getenv | getauxval | pthread_once | __progname_full | program_invocation_name) ;;
 		# the sanitizer builds' runtimes
 		__asan_* | __ubsan_* | __sanitizer_* | __tsan_*) ;;
 		*) flunk "libkashim.so imports $symbol, which is not known to be async-signal-safe" ;;

@@ -134,7 +134,7 @@ static int kashim_serve(int fd, int reply)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in peer;
+	struct sockaddr_in peer = { 0 }; /* accept fills it; zero for the analyser */
 	socklen_t peer_length = sizeof peer;
 	char peer_text[INET_ADDRSTRLEN];
 	int reply = 0;

@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define EARLY_THREADS 8
@@ -85,9 +86,11 @@ __attribute__((constructor)) static void early_constructor(void)
 	early_target.sin_family = AF_INET;
 	early_target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	early_listener = socket(AF_INET, SOCK_STREAM, 0);
+	/* listen by raw syscall: the shim's listen would run its init here,
+	 * before the threads exist, and there would be no race */
 	if (early_listener < 0 ||
 	    bind(early_listener, (struct sockaddr *)&early_target, sizeof early_target) != 0 ||
-	    listen(early_listener, EARLY_THREADS) != 0 ||
+	    syscall(SYS_listen, early_listener, EARLY_THREADS) != 0 ||
 	    getsockname(early_listener, (struct sockaddr *)&early_target, &length) != 0)
 		return;
 	for (i = 0; i < EARLY_THREADS; i++) {
