@@ -19,8 +19,12 @@
 #define KASHIM_KEEPCNT_MAX 127
 #define KASHIM_USER_TIMEOUT_MAX 2147483647L
 
-/* Room for any message kashim_parse_value writes. */
-#define KASHIM_MESSAGE_MAX 320
+/*
+ * Room for any message kashim_parse_value writes: at most a 19-byte name,
+ * a 127-byte quoted value, a 33-byte problem, a 63-byte quoted item and an
+ * 87-byte list of what is accepted, with their glue: 340 bytes.
+ */
+#define KASHIM_MESSAGE_MAX 384
 
 enum kashim_var {
 	KASHIM_VAR_KEEPALIVE,

@@ -126,8 +126,12 @@ size_t kashim_quote(char *buf, size_t size, const char *text, size_t max_chars)
 	kashim_put(&sink, '"');
 	for (i = 0; text[i] != '\0'; i++) {
 		unsigned char c = (unsigned char)text[i];
+		size_t width = (c == '"' || c == '\\') ? 2 : (c < 0x20 || c == 0x7f) ? 4 : 1;
+		/* after this character: the closing quote and the NUL, or, when
+		 * more follows, room to cut there with '..."' and the NUL */
+		size_t after = text[i + 1] == '\0' ? 2 : 5;
 
-		if (i == max_chars) {
+		if (i == max_chars || sink.len + width + after > size) {
 			kashim_puts(&sink, "...");
 			break;
 		}

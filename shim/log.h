@@ -18,7 +18,8 @@ size_t kashim_format(char *buf, size_t size, const char *fmt, ...)
 /*
  * Copy text into buf as a double-quoted string that stays on one line:
  * control bytes, quotes and backslashes become escapes, and anything past
- * max_chars is cut and marked with "...". Returns the length written.
+ * max_chars, or past what fits in size, is cut and marked with "...", so
+ * the quotes always close. Returns the length written.
  */
 size_t kashim_quote(char *buf, size_t size, const char *text, size_t max_chars);
 
