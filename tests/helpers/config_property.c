@@ -145,6 +145,20 @@ static void check_accepted(enum kashim_var var, const char *text, long value,
 	}
 }
 
+/* Are the double quotes in message balanced, escapes aside? */
+static int quotes_balanced(const char *message)
+{
+	int open = 0;
+
+	for (; *message != '\0'; message++) {
+		if (*message == '\\' && message[1] != '\0')
+			message++;
+		else if (*message == '"')
+			open = !open;
+	}
+	return !open;
+}
+
 static void check_rejected(enum kashim_var var, const char *text, const char *message)
 {
 	size_t name_length = strlen(kashim_var_name(var));
@@ -156,6 +170,8 @@ static void check_rejected(enum kashim_var var, const char *text, const char *me
 		violation("the message is more than one line", text, 0);
 	if (strlen(message) + 1 >= KASHIM_MESSAGE_MAX)
 		violation("the message was cut short", text, 0);
+	if (!quotes_balanced(message))
+		violation("a quote in the message is not closed", text, 0);
 }
 
 /* Parse one text; returns 1 when it was accepted, with *value set. */
@@ -252,11 +268,24 @@ static void sweep_words(enum kashim_var var, struct counts *counts)
 		"inf", "nan", "ms", "s", ".5", ".5s", "1..5s", "1.s", "\t1", "1\n", "\x80",
 		"\xff\xfe", "1 s", "1s1", "1sms", "1hs",
 	};
+	/* long values of bytes that each take four to escape, in every shape */
+	static const char *const shapes[] = { "", "a,", "/", "!", "1-", "accept," };
+	char text[256];
 	long value;
 	size_t i;
 
 	for (i = 0; i < sizeof words / sizeof words[0]; i++)
 		try_text(var, words[i], &value, counts);
+	for (i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+		size_t length = strlen(shapes[i]);
+
+		memcpy(text, shapes[i], length);
+		memset(text + length, 0x7f, sizeof text - 1 - length);
+		text[sizeof text - 1] = '\0';
+		try_text(var, text, &value, counts);
+		text[length + 40] = ',';
+		try_text(var, text, &value, counts);
+	}
 }
 
 /* xorshift64: the same pseudo-random strings on every run. */
