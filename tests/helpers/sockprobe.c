@@ -70,7 +70,6 @@ struct pair_options {
 
 #ifdef __GLIBC__
 /* glibc exports connect under this name too; no header declares it. */
-/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 extern int __connect(int fd, const struct sockaddr *addr, socklen_t length);
 #endif
 
