@@ -31,6 +31,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "../tests/helpers/test_util.h"
 
 #define die(what) do { perror(what); exit(3); } while (0)
 
@@ -70,16 +71,6 @@ static int accept_from(int libc, int listener)
 static int set_int(int fd, int level, int name, int value)
 {
 	return setsockopt(fd, level, name, &value, sizeof value);
-}
-
-static int get_int(int fd, int level, int name)
-{
-	int value = -1;
-	socklen_t length = sizeof value;
-
-	if (getsockopt(fd, level, name, &value, &length) != 0)
-		return -1;
-	return value;
 }
 
 /* What a careful program does itself: the timers, then keepalive on. */

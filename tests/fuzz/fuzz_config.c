@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../helpers/test_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,20 +59,6 @@ static int known_range(enum kashim_var var, long *min, long *max)
 		}
 	}
 	return 0;
-}
-
-/* Are the double quotes in message balanced, escapes aside? */
-static int quotes_balanced(const char *message)
-{
-	int open = 0;
-
-	for (; *message != '\0'; message++) {
-		if (*message == '\\' && message[1] != '\0')
-			message++;
-		else if (*message == '"')
-			open = !open;
-	}
-	return !open;
 }
 
 /* A rejection's message: whole, one line, naming the variable, quotes closed. */

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "test_util.h"
 
 /* The socket option behind a variable, where there is one. */
 struct kernel_option {
@@ -143,20 +144,6 @@ static void check_accepted(enum kashim_var var, const char *text, long value,
 		else
 			counts->read_back++;
 	}
-}
-
-/* Are the double quotes in message balanced, escapes aside? */
-static int quotes_balanced(const char *message)
-{
-	int open = 0;
-
-	for (; *message != '\0'; message++) {
-		if (*message == '\\' && message[1] != '\0')
-			message++;
-		else if (*message == '"')
-			open = !open;
-	}
-	return !open;
 }
 
 static void check_rejected(enum kashim_var var, const char *text, const char *message)

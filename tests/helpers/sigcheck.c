@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "test_util.h"
 
 #ifndef __has_feature
 #define __has_feature(feature) 0
@@ -201,16 +202,6 @@ static void on_signal(int signo)
 	in_handler = 0;
 	handler_done = 1;
 	errno = saved_errno;
-}
-
-static int get_int(int fd, int level, int name)
-{
-	int value = -1;
-	socklen_t length = sizeof value;
-
-	if (getsockopt(fd, level, name, &value, &length) != 0)
-		return -1;
-	return value;
 }
 
 /* Is thread tid blocked in accept or accept4 right now? */

@@ -49,6 +49,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test_util.h"
 
 #define die(what) do { perror(what); exit(3); } while (0)
 
@@ -81,16 +82,6 @@ static void set_own_keepalive(int fd, int idle)
 	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0 ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) != 0)
 		die("own keepalive");
-}
-
-static int get_int(int fd, int level, int name)
-{
-	int value = -1;
-	socklen_t length = sizeof value;
-
-	if (getsockopt(fd, level, name, &value, &length) != 0)
-		return -1;
-	return value;
 }
 
 static void print_options(const char *side, int fd)

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test_util.h"
 
 #define MAX_THREADS 64
 
@@ -38,16 +39,6 @@ struct job {
 };
 
 static pthread_barrier_t start_line;
-
-static int get_int(int fd, int level, int name)
-{
-	int value = -1;
-	socklen_t length = sizeof value;
-
-	if (getsockopt(fd, level, name, &value, &length) != 0)
-		return -1;
-	return value;
-}
 
 static int configured(int fd, int idle)
 {

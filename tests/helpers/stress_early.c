@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "test_util.h"
 
 #define EARLY_THREADS 8
 
@@ -34,16 +35,6 @@ static int early_listener = -1;
 static struct sockaddr_in early_target;
 
 int stress_early_collect(int idle, int *connections) __attribute__((visibility("default")));
-
-static int early_get(int fd, int level, int name)
-{
-	int value = -1;
-	socklen_t length = sizeof value;
-
-	if (getsockopt(fd, level, name, &value, &length) != 0)
-		return -1;
-	return value;
-}
 
 /* One connection to the shared listener, and one accept on it. */
 static void *early_main(void *arg)
@@ -65,10 +56,10 @@ static void *early_main(void *arg)
 		result->failed = 1;
 		return NULL;
 	}
-	result->client_keepalive = early_get(client, SOL_SOCKET, SO_KEEPALIVE);
-	result->client_idle = early_get(client, IPPROTO_TCP, TCP_KEEPIDLE);
-	result->accepted_keepalive = early_get(accepted, SOL_SOCKET, SO_KEEPALIVE);
-	result->accepted_idle = early_get(accepted, IPPROTO_TCP, TCP_KEEPIDLE);
+	result->client_keepalive = get_int(client, SOL_SOCKET, SO_KEEPALIVE);
+	result->client_idle = get_int(client, IPPROTO_TCP, TCP_KEEPIDLE);
+	result->accepted_keepalive = get_int(accepted, SOL_SOCKET, SO_KEEPALIVE);
+	result->accepted_idle = get_int(accepted, IPPROTO_TCP, TCP_KEEPIDLE);
 	setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
 	close(client);
 	close(accepted);

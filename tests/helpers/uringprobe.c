@@ -17,18 +17,9 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "test_util.h"
 
 #define die(what) do { perror(what); return 3; } while (0)
-
-static int get_int(int fd, int level, int name)
-{
-	int value = -1;
-	socklen_t length = sizeof value;
-
-	if (getsockopt(fd, level, name, &value, &length) != 0)
-		return -1;
-	return value;
-}
 
 int main(int argc, char **argv)
 {

@@ -1,0 +1,36 @@
+/*
+ * Small functions that several test programs (and the benchmark) share.
+ * Header-only and static inline, so each program stays one file to build
+ * and an unused one costs nothing.
+ */
+#ifndef KASHIM_TEST_UTIL_H
+#define KASHIM_TEST_UTIL_H
+
+#include <sys/socket.h>
+
+/* An int socket option as the kernel reports it, or -1 when it cannot. */
+static inline int get_int(int fd, int level, int name)
+{
+	int value = -1;
+	socklen_t length = sizeof value;
+
+	if (getsockopt(fd, level, name, &value, &length) != 0)
+		return -1;
+	return value;
+}
+
+/* Are the double quotes in a kashim message balanced, escapes aside? */
+static inline int quotes_balanced(const char *message)
+{
+	int open = 0;
+
+	for (; *message != '\0'; message++) {
+		if (*message == '\\' && message[1] != '\0')
+			message++;
+		else if (*message == '"')
+			open = !open;
+	}
+	return !open;
+}
+
+#endif
