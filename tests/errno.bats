@@ -66,3 +66,14 @@ same_with_and_without() { # CASE
 	same_with_and_without connect-badfd "ret=-1 errno=EBADF"
 	same_with_and_without connect-notsock "ret=-1 errno=ENOTSOCK"
 }
+
+@test "a successful accept, accept4, connect or listen leaves the caller's errno alone" {
+	local call
+	for call in accept accept4 connect listen; do
+		run "$SOCKPROBE" errno-kept "$call"
+		[ "$output" = "ok=1 errno=kept keepalive=0" ] || flunk "$call without the shim"
+		# the shim did its work (keepalive=1), and errno is still the caller's
+		run under_shim KASHIM_KEEPIDLE=9 KASHIM_USER_TIMEOUT=auto "$SOCKPROBE" errno-kept "$call"
+		[ "$output" = "ok=1 errno=kept keepalive=1" ] || flunk "$call under the shim"
+	done
+}

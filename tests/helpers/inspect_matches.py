@@ -20,6 +20,8 @@ with open(sys.argv[2]) as f:
     document = json.load(f)
 processes = [p for p in document["processes"] if p["pid"] == pid]
 problems = []
+if not report:
+    problems.append("the process reported no socket: nothing to compare")
 if len(processes) != 1:
     problems.append("pid %s is not in the output exactly once" % pid)
     sockets = {}

@@ -25,6 +25,8 @@
  *       a unix stream connection / a connected UDP socket
  *   sockprobe errno CASE
  *       one call whose return value and errno are printed
+ *   sockprobe errno-kept accept|accept4|connect|listen
+ *       a successful call: is the caller's errno still there after it?
  *   sockprobe threads THREADS CONNECTIONS IDLE
  *       every connection's both ends must carry keepalive with IDLE
  *   sockprobe fork | clearenv
@@ -356,6 +358,50 @@ static int run_errno(const char *which)
 	return 0;
 }
 
+/*
+ * A successful call must leave errno as the caller had it: glibc does not
+ * touch it on success, and a program may read it afterwards (libkeepalive
+ * left EINVAL there). EDOM is set first and printed after, with the
+ * socket's SO_KEEPALIVE to show the shim really did its work. The listener
+ * is made by raw syscall so that accept, not the listen hook, configures.
+ */
+static int run_errno_kept(const char *which)
+{
+	struct pair_options opt = { .family = AF_INET, .raw_listen = 1 };
+	struct sockaddr_storage target;
+	socklen_t target_length;
+	int listener = make_listener(&opt, &target, &target_length);
+	int client = socket(AF_INET, SOCK_STREAM, 0);
+	int ret, after, configured_fd;
+
+	if (client < 0)
+		die("socket");
+	if (strcmp(which, "connect") == 0) {
+		errno = EDOM;
+		ret = connect(client, (struct sockaddr *)&target, target_length);
+		after = errno;
+		configured_fd = client;
+	} else if (strcmp(which, "listen") == 0) {
+		configured_fd = socket(AF_INET, SOCK_STREAM, 0);
+		errno = EDOM;
+		ret = listen(configured_fd, 1);
+		after = errno;
+	} else {
+		if (connect(client, (struct sockaddr *)&target, target_length) != 0)
+			die("connect");
+		errno = EDOM;
+		if (strcmp(which, "accept") == 0)
+			ret = accept(listener, NULL, NULL);
+		else
+			ret = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+		after = errno;
+		configured_fd = ret;
+	}
+	printf("ok=%d errno=%s keepalive=%d\n", ret >= 0, after == EDOM ? "kept" : errno_name(after),
+	       get_int(configured_fd, SOL_SOCKET, SO_KEEPALIVE));
+	return 0;
+}
+
 struct thread_job {
 	int connections;
 	int idle;
@@ -591,6 +637,8 @@ int main(int argc, char **argv)
 		return run_unix();
 	if (strcmp(argv[1], "udp") == 0)
 		return run_udp();
+	if (strcmp(argv[1], "errno-kept") == 0 && argc == 3)
+		return run_errno_kept(argv[2]);
 	if (strcmp(argv[1], "errno") == 0 && argc == 3)
 		return run_errno(argv[2]);
 	if (strcmp(argv[1], "threads") == 0 && argc == 5)
