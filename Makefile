@@ -35,11 +35,14 @@ KASHIM_LDFLAGS = -Wl,-z,relro,-z,now,-z,noexecstack
 # RELRO, BIND_NOW and a non-executable stack stay.
 LIBRARY_LDFLAGS = $(KASHIM_LDFLAGS) -Wl,-z,noseparate-code
 
-SHIM_SOURCES = shim/shim.c shim/config.c shim/lists.c shim/apply.c shim/scope.c \
-               shim/listeners.c shim/report.c shim/log.c shim/sockaddr.c
+# The configuration: the table of variables, parsing, the environment, /proc.
+CONFIG_SOURCES = shim/config_table.c shim/values.c shim/parse.c shim/lists.c \
+                 shim/env.c shim/proc.c shim/log.c
+SHIM_SOURCES = shim/shim.c $(CONFIG_SOURCES) shim/apply.c shim/scope.c \
+               shim/listeners.c shim/report.c shim/sockaddr.c
 SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
 # The parser and logger alone, for tools and tests that preload nothing.
-CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/lists.o $(BUILD)/shim/log.o
+CONFIG_OBJECTS = $(CONFIG_SOURCES:%.c=$(BUILD)/%.o)
 
 LIBRARY  = $(BUILD)/libkashim.so
 HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe

@@ -1,7 +1,9 @@
 /*
  * kashim's configuration: the KASHIM_* environment variables parsed once
- * into a struct that is never written again. No preloading needed, so the
- * parser can be linked into unit tests, fuzzers and command-line tools.
+ * into a struct that is never written again. Every variable is one row of
+ * the table in config_table.c; parsing (parse.c), loading the environment
+ * (env.c) and reading /proc (proc.c) are driven by it. No preloading
+ * needed, so all of it links into unit tests, fuzzers and tools.
  */
 #ifndef KASHIM_CONFIG_H
 #define KASHIM_CONFIG_H
@@ -20,12 +22,13 @@
 #define KASHIM_USER_TIMEOUT_MAX 2147483647L
 
 /*
- * Room for any message kashim_parse_value writes: at most a 19-byte name,
+ * Room for any message kashim_parse writes: at most a 19-byte name,
  * a 127-byte quoted value, a 33-byte problem, a 63-byte quoted item and an
  * 87-byte list of what is accepted, with their glue: 340 bytes.
  */
 #define KASHIM_MESSAGE_MAX 384
 
+/* The variables, in the table's order. */
 enum kashim_var {
 	KASHIM_VAR_KEEPALIVE,
 	KASHIM_VAR_KEEPIDLE,
@@ -53,6 +56,7 @@ enum kashim_var {
 /* Bytes of a bitmap with one bit per port 0-65535. */
 #define KASHIM_PORT_BYTES ((KASHIM_PORT_MAX + 1) / 8)
 
+/* Each int is the field of one variable (its table row's field). */
 struct kashim_config {
 	int enabled;      /* 0: every socket is left untouched */
 	int debug;        /* 1: log the config and every configured socket */
@@ -88,31 +92,59 @@ const char *kashim_var_name(enum kashim_var var);
 /* What the variable accepts, in words, for messages and --help. */
 const char *kashim_var_accepts(enum kashim_var var);
 
+/* The variable called name, or KASHIM_VAR_COUNT when there is none. */
+enum kashim_var kashim_find_var(const char *name, size_t length);
+
+/* kashim_parse's results. */
+#define KASHIM_REJECTED (-1) /* err says why; cfg keeps the default */
+#define KASHIM_ACCEPTED 0    /* stored in cfg */
+#define KASHIM_NOTED 1       /* stored in cfg, and err holds a note for it */
+
 /*
- * Parse one value. Returns 0 and stores it in *value (seconds, probes,
- * milliseconds, 0/1 for switches, KASHIM_AUTO for "auto", KASHIM_SIDE_*
- * bits, a KASHIM_POLICY_*, the number of distinct ports, the number of
- * program names), or returns -1
- * and writes one line into err naming the variable, the value and what is
- * accepted, e.g. KASHIM_KEEPCNT="200" is out of range (1-127).
- * Never allocates; safe in a signal handler.
+ * Parse text as var's value straight into cfg's field for var (for
+ * KASHIM_PORTS the bitmap too; for KASHIM_PROGRAMS whether this process,
+ * kashim_read_identity, is selected). KASHIM_USER_TIMEOUT=auto is stored
+ * as KASHIM_AUTO; kashim_config_load resolves it. On KASHIM_REJECTED, err
+ * has one line naming the variable, the value and what is accepted, e.g.
+ * KASHIM_KEEPCNT="200" is out of range (1-127), and cfg's field is as it
+ * was. On KASHIM_NOTED the value is stored, and err says what looks like
+ * a mistake (a user timeout under a second). Never allocates; safe in a
+ * signal handler.
  */
-int kashim_parse_value(enum kashim_var var, const char *text, long *value,
-		       char *err, size_t err_size);
+int kashim_parse(struct kashim_config *cfg, enum kashim_var var, const char *text,
+		 char *err, size_t err_size);
+
+/* Set every variable's field to its default (the table's). */
+void kashim_config_defaults(struct kashim_config *cfg);
+
+/*
+ * The field var is parsed into: its value, or in KASHIM_PORTS' case
+ * every_port, in KASHIM_PROGRAMS' selected.
+ */
+int kashim_config_field(const struct kashim_config *cfg, enum kashim_var var);
 
 /*
  * Fill cfg from lookup(name) (getenv, or a test's table). For each value
- * that does not parse, warn(var, message) is called once and that option
- * keeps its default. KASHIM_USER_TIMEOUT=auto is resolved with system's
- * values for any timer that is not configured; a NULL system means read
- * them with kashim_read_system_timers, and only if auto needs them. A
- * valid KASHIM_PROGRAMS is matched against this process
- * (kashim_read_identity) to set selected.
+ * that does not parse, warn(message) is called once with the parser's
+ * message and what is kept instead, and that option keeps its default; a
+ * note (KASHIM_NOTED) is passed on as it is. KASHIM_PROGRAMS is read
+ * first: a program it leaves out gets no warning at all. warn may be NULL.
+ * KASHIM_USER_TIMEOUT=auto is resolved with system's values for any timer
+ * that is not configured; a NULL system means read them with
+ * kashim_read_system_timers, and only if auto needs them.
  */
 void kashim_config_load(struct kashim_config *cfg,
 			const char *(*lookup)(const char *name),
-			void (*warn)(enum kashim_var var, const char *message),
+			void (*warn)(const char *message),
 			const struct kashim_system_timers *system);
+
+/*
+ * Warn, once each, about names in envp (NAME=VALUE strings, NULL-ended)
+ * that look meant for kashim but are not read: KASHIM_ names that are not
+ * variables (naming the nearest one) and the names of other keepalive
+ * libraries (naming kashim's equivalent). No allocation.
+ */
+void kashim_check_names(char *const *envp, void (*warn)(const char *message));
 
 /*
  * Read net.ipv4.tcp_keepalive_{time,intvl,probes} of the caller's network
@@ -132,9 +164,14 @@ void kashim_read_identity(struct kashim_identity *who);
 int kashim_port_selected(const struct kashim_config *cfg, unsigned port);
 
 /*
- * Write cfg's ports as "22,8000-8100" (or "all") into buf; returns the
- * length written, cut at size - 1.
+ * Write var's value in cfg as its variable takes it ("22,8000-8100",
+ * "accept", "respect", "31", "-1" when unset) into buf; returns the length
+ * written, cut at size - 1.
  */
-size_t kashim_format_ports(const struct kashim_config *cfg, char *buf, size_t size);
+size_t kashim_format_value(const struct kashim_config *cfg, enum kashim_var var,
+			   char *buf, size_t size);
+
+/* Is var's field in cfg its default? */
+int kashim_is_default(const struct kashim_config *cfg, enum kashim_var var);
 
 #endif

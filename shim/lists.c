@@ -1,7 +1,6 @@
 /*
- * Comma-separated values, read in place: nothing is copied or allocated,
- * so the same code validates a value (config-check, the warning) and
- * fills the config from it.
+ * Comma-separated values, read in place and in one pass: nothing is
+ * copied or allocated, and a list is checked and stored at once.
  */
 #include "lists.h"
 
@@ -130,13 +129,14 @@ static struct kashim_item kashim_program_name(const struct kashim_item *item, in
 	return name;
 }
 
-long kashim_parse_programs(const char *text, struct kashim_list_error *error)
+int kashim_parse_programs(const char *text, const struct kashim_identity *who,
+			  int *selected, struct kashim_list_error *error)
 {
 	struct kashim_item item;
-	long count = 0;
+	int any_plain = 0, named = 0, excluded_here = 0;
 
 	while (kashim_next_item(&text, &item)) {
-		int excluded;
+		int excluded, matches;
 		struct kashim_item name = kashim_program_name(&item, &excluded);
 
 		if (item.length == 0)
@@ -147,22 +147,8 @@ long kashim_parse_programs(const char *text, struct kashim_list_error *error)
 			return kashim_fail(error, "names a path, not a program", &item);
 		if (name.length > KASHIM_NAME_MAX)
 			return kashim_fail(error, "has a name longer than 255 bytes", &item);
-		count++;
-	}
-	return count;
-}
-
-int kashim_programs_select(const char *text, const struct kashim_identity *who)
-{
-	struct kashim_item item;
-	int any_plain = 0, named = 0, excluded_here = 0;
-
-	while (kashim_next_item(&text, &item)) {
-		int excluded;
-		struct kashim_item name = kashim_program_name(&item, &excluded);
-		int matches = (who->exe[0] != '\0' && kashim_item_is(&name, who->exe)) ||
-			      (who->argv0[0] != '\0' && kashim_item_is(&name, who->argv0));
-
+		matches = (who->exe[0] != '\0' && kashim_item_is(&name, who->exe)) ||
+			  (who->argv0[0] != '\0' && kashim_item_is(&name, who->argv0));
 		if (!excluded)
 			any_plain = 1;
 		if (matches && excluded)
@@ -170,5 +156,6 @@ int kashim_programs_select(const char *text, const struct kashim_identity *who)
 		else if (matches)
 			named = 1;
 	}
-	return !excluded_here && (named || !any_plain);
+	*selected = !excluded_here && (named || !any_plain);
+	return 0;
 }

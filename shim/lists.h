@@ -1,6 +1,6 @@
 /*
  * The comma-separated KASHIM_* values: KASHIM_SIDES, KASHIM_PORTS and
- * KASHIM_PROGRAMS. Private to config.c, which puts problems into words.
+ * KASHIM_PROGRAMS. Private to parse.c, which puts problems into words.
  */
 #ifndef KASHIM_LISTS_H
 #define KASHIM_LISTS_H
@@ -31,16 +31,13 @@ int kashim_parse_ports(const char *text, unsigned char *ports,
 		       struct kashim_list_error *error);
 
 /*
- * Program names, "nginx,redis-server" or "!curl". Returns the number of
- * names, or -1 with *error filled.
+ * Program names, "nginx,redis-server" or "!curl", matched against who as
+ * they are read: a name matches when it equals either of who's names.
+ * With no plain names every program is selected; a !name excludes, and
+ * wins over a plain name. Returns 0 with *selected set, or -1 with *error
+ * filled.
  */
-long kashim_parse_programs(const char *text, struct kashim_list_error *error);
-
-/*
- * Does the valid list text select the program who? A name matches when it
- * equals either of who's names. With no plain names every program is
- * selected; a !name excludes, and wins over a plain name.
- */
-int kashim_programs_select(const char *text, const struct kashim_identity *who);
+int kashim_parse_programs(const char *text, const struct kashim_identity *who,
+			  int *selected, struct kashim_list_error *error);
 
 #endif

@@ -8,7 +8,10 @@
 #include <errno.h>
 #include <unistd.h>
 
-#define KASHIM_LINE_MAX 512
+/* Room for the prefix and the longest message, a warning about a value. */
+#define KASHIM_LINE_MAX 640
+/* Bytes of the program's name shown in the prefix, before "...". */
+#define KASHIM_PROGRAM_SHOWN 32
 
 struct kashim_sink {
 	char *buf;
@@ -118,35 +121,65 @@ size_t kashim_format(char *buf, size_t size, const char *fmt, ...)
 	return len;
 }
 
+/* Is c a byte that is copied as it is (printable ASCII, not a quote)? */
+static int kashim_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/*
+ * Put the first length bytes of text (or up to a NUL) into sink with every
+ * byte outside printable ASCII escaped as \xNN, and '"' and '\\' escaped
+ * with a backslash; cut with "..." at max_chars, or where what is left of
+ * the sink would no longer hold the rest, plus close more bytes.
+ */
+static void kashim_put_escaped(struct kashim_sink *sink, const char *text, size_t length,
+			       size_t max_chars, size_t close)
+{
+	size_t i;
+
+	for (i = 0; i < length && text[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)text[i];
+		size_t width = kashim_plain(c) ? 1 : (c == '"' || c == '\\') ? 2 : 4;
+		/* after this character: the close and the NUL, or, when more
+		 * follows, room to cut there with "..." as well */
+		size_t after = (i + 1 == length || text[i + 1] == '\0') ? close + 1 : close + 4;
+
+		if (i == max_chars || sink->len + width + after > sink->size) {
+			kashim_puts(sink, "...");
+			return;
+		}
+		if (kashim_plain(c)) {
+			kashim_put(sink, (char)c);
+		} else if (c == '"' || c == '\\') {
+			kashim_put(sink, '\\');
+			kashim_put(sink, (char)c);
+		} else {
+			kashim_puts(sink, "\\x");
+			kashim_put(sink, "0123456789abcdef"[c >> 4]);
+			kashim_put(sink, "0123456789abcdef"[c & 0xf]);
+		}
+	}
+}
+
 size_t kashim_quote(char *buf, size_t size, const char *text, size_t max_chars)
 {
 	struct kashim_sink sink = { buf, size, 0 };
-	size_t i;
 
 	kashim_put(&sink, '"');
-	for (i = 0; text[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)text[i];
-		size_t width = (c == '"' || c == '\\') ? 2 : (c < 0x20 || c == 0x7f) ? 4 : 1;
-		/* after this character: the closing quote and the NUL, or, when
-		 * more follows, room to cut there with '..."' and the NUL */
-		size_t after = text[i + 1] == '\0' ? 2 : 5;
-
-		if (i == max_chars || sink.len + width + after > size) {
-			kashim_puts(&sink, "...");
-			break;
-		}
-		if (c == '"' || c == '\\') {
-			kashim_put(&sink, '\\');
-			kashim_put(&sink, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
-			kashim_puts(&sink, "\\x");
-			kashim_put(&sink, "0123456789abcdef"[c >> 4]);
-			kashim_put(&sink, "0123456789abcdef"[c & 0xf]);
-		} else {
-			kashim_put(&sink, (char)c);
-		}
-	}
+	kashim_put_escaped(&sink, text, (size_t)-1, max_chars, 1);
 	kashim_put(&sink, '"');
+	if (size > 0)
+		buf[sink.len] = '\0';
+	return sink.len;
+}
+
+size_t kashim_escape(char *buf, size_t size, const char *text, size_t length,
+		     size_t max_chars)
+{
+	struct kashim_sink sink = { buf, size, 0 };
+
+	kashim_put_escaped(&sink, text, length, max_chars, 0);
 	if (size > 0)
 		buf[sink.len] = '\0';
 	return sink.len;
@@ -159,7 +192,10 @@ void kashim_log(const char *fmt, ...)
 	size_t len;
 	va_list ap;
 
-	len = kashim_format(line, sizeof line, "kashim[%ld]: ", (long)getpid());
+	len = kashim_format(line, sizeof line, "kashim[%ld ", (long)getpid());
+	len += kashim_escape(line + len, sizeof line - len, program_invocation_short_name,
+			     (size_t)-1, KASHIM_PROGRAM_SHOWN);
+	len += kashim_format(line + len, sizeof line - len, "]: ");
 	va_start(ap, fmt);
 	len += kashim_vformat(line + len, sizeof line - len - 1, fmt, ap);
 	va_end(ap);

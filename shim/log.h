@@ -16,16 +16,25 @@ size_t kashim_format(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
- * Copy text into buf as a double-quoted string that stays on one line:
- * control bytes, quotes and backslashes become escapes, and anything past
- * max_chars, or past what fits in size, is cut and marked with "...", so
- * the quotes always close. Returns the length written.
+ * Copy text into buf as a double-quoted string that stays on one line and
+ * shows only printable ASCII: every other byte (control bytes, 0x7f, and
+ * 0x80 and above, which include the C1 controls) becomes \xNN, quotes and
+ * backslashes get a backslash, and anything past max_chars, or past what
+ * fits in size, is cut and marked with "...", so the quotes always close.
+ * Returns the length written.
  */
 size_t kashim_quote(char *buf, size_t size, const char *text, size_t max_chars);
 
+/* kashim_quote without the quotes, of text's first length bytes at most. */
+size_t kashim_escape(char *buf, size_t size, const char *text, size_t length,
+		     size_t max_chars);
+
 /*
- * Write "kashim[PID]: <message>\n" to stderr with a single write(2), so
- * lines from several processes or threads never interleave. errno is kept.
+ * Write "kashim[PID NAME]: <message>\n" to stderr with a single write(2),
+ * so lines from several processes or threads never interleave. NAME is
+ * the program's (argv[0]'s basename), escaped like kashim_quote's text;
+ * message is written as it is, so any text in it from outside must have
+ * gone through kashim_quote or kashim_escape. errno is kept.
  */
 void kashim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

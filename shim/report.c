@@ -1,5 +1,6 @@
 #include "report.h"
 #include "apply.h"
+#include "config_table.h"
 #include "log.h"
 #include "scope.h"
 #include "sockaddr.h"
@@ -9,25 +10,35 @@
 
 #define KASHIM_ENDS_MAX 140
 
-/* Append " name=value" when the option is configured. */
-static size_t kashim_describe_option(char *buf, size_t size, const char *name,
-				     int value, const char *unit)
+/*
+ * " key=value" for each variable of the group (the timers, or the scope)
+ * that is not at its default, in the table's order.
+ */
+static size_t kashim_describe_group(const struct kashim_config *cfg, int timers,
+				    char *buf, size_t size)
 {
-	if (value == KASHIM_UNSET)
-		return 0;
-	return kashim_format(buf, size, " %s=%d%s", name, value, unit);
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
+		enum kashim_var var = (enum kashim_var)i;
+		const struct kashim_var_row *row = kashim_row(var);
+
+		if (row->kind == KASHIM_KIND_SWITCH || kashim_is_timer(var) != timers ||
+		    kashim_is_default(cfg, var))
+			continue;
+		len += kashim_format(buf + len, size - len, " %s=", row->key);
+		len += kashim_format_value(cfg, var, buf + len, size - len);
+		len += kashim_format(buf + len, size - len, "%s", row->shown_unit);
+	}
+	return len;
 }
 
 /* " idle=30 intvl=5 cnt=3", or " (system timers)". */
 static size_t kashim_describe_timers(const struct kashim_config *cfg, char *buf, size_t size)
 {
-	size_t len = 0;
+	size_t len = kashim_describe_group(cfg, 1, buf, size);
 
-	len += kashim_describe_option(buf + len, size - len, "idle", cfg->keepidle, "");
-	len += kashim_describe_option(buf + len, size - len, "intvl", cfg->keepintvl, "");
-	len += kashim_describe_option(buf + len, size - len, "cnt", cfg->keepcnt, "");
-	len += kashim_describe_option(buf + len, size - len, "user_timeout",
-				      cfg->user_timeout, "ms");
 	if (len == 0)
 		len = kashim_format(buf, size, " (system timers)");
 	return len;
@@ -37,16 +48,7 @@ size_t kashim_describe_config(const struct kashim_config *cfg, char *buf, size_t
 {
 	size_t len = kashim_describe_timers(cfg, buf, size);
 
-	if (cfg->sides != KASHIM_SIDES_ALL)
-		len += kashim_format(buf + len, size - len, " sides=%s",
-				     cfg->sides == KASHIM_SIDE_ACCEPT ? "accept" : "connect");
-	if (cfg->policy == KASHIM_POLICY_RESPECT)
-		len += kashim_format(buf + len, size - len, " policy=respect");
-	if (!cfg->every_port) {
-		len += kashim_format(buf + len, size - len, " ports=");
-		len += kashim_format_ports(cfg, buf + len, size - len);
-	}
-	return len;
+	return len + kashim_describe_group(cfg, 0, buf + len, size - len);
 }
 
 /* Format one end of fd: its local address, or its peer's. */
@@ -101,7 +103,7 @@ void kashim_report_socket(const struct kashim_config *cfg, const char *call, int
 	} else {
 		kashim_describe_timers(cfg, described, sizeof described);
 		kashim_log("%s fd=%d %s keepalive%s%s", call, fd, ends, described,
-			   result != 0 ? " (some options refused)" : "");
+			   result == KASHIM_REFUSED ? " (some options refused)" : "");
 	}
 	errno = saved_errno;
 }

@@ -5,16 +5,14 @@
 #ifndef KASHIM_SCOPE_H
 #define KASHIM_SCOPE_H
 
+#include "apply.h"
 #include "config.h"
 
+/* Ports that are not ports (a real one is 0-65535); not outcomes. */
 /* kashim_configure_scoped's port: look the socket's local port up. */
 #define KASHIM_PORT_LOCAL (-1)
 /* kashim_local_port's answer for a socket that is not IPv4 or IPv6. */
 #define KASHIM_PORT_NONE (-2)
-
-/* kashim_configure_scoped's results besides kashim_configure's. */
-#define KASHIM_SKIPPED_PORT (-2)    /* the port is not in KASHIM_PORTS */
-#define KASHIM_SKIPPED_RESPECT (-3) /* SO_KEEPALIVE already on, and respected */
 
 /*
  * The local port of fd (getsockname): 0 while it is unbound,
@@ -31,6 +29,6 @@ int kashim_local_port(int fd);
  * getsockname with KASHIM_PORTS and KASHIM_PORT_LOCAL, a getsockopt with
  * KASHIM_POLICY=respect. Keeps errno; no allocation.
  */
-int kashim_configure_scoped(const struct kashim_config *cfg, int fd, int port);
+enum kashim_outcome kashim_configure_scoped(const struct kashim_config *cfg, int fd, int port);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * The interposers: libkashim.so's only exported functions. Each calls the
  * real libc function and hands new TCP sockets and listeners to
- * kashim_configure_scoped. All real work lives in config.c, apply.c,
- * scope.c and listeners.c; this file binds them to libc.
+ * kashim_configure_scoped. All real work lives in env.c (the
+ * configuration), apply.c, scope.c and listeners.c; this file binds them
+ * to libc.
  */
 #include "apply.h"
 #include "config.h"
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define KASHIM_EXPORT __attribute__((visibility("default")))
 
@@ -84,23 +86,10 @@ static void *kashim_bind(const char *name, const void *self, int *libc_ahead)
 	return real;
 }
 
-/* What a bad value of each variable leaves in force, for its warning. */
-static const char *const kashim_fallbacks[KASHIM_VAR_COUNT] = {
-	[KASHIM_VAR_KEEPALIVE] = "keeping keepalive on",
-	[KASHIM_VAR_KEEPIDLE] = "keeping the system default",
-	[KASHIM_VAR_KEEPINTVL] = "keeping the system default",
-	[KASHIM_VAR_KEEPCNT] = "keeping the system default",
-	[KASHIM_VAR_USER_TIMEOUT] = "leaving TCP_USER_TIMEOUT unset",
-	[KASHIM_VAR_DEBUG] = "keeping debug off",
-	[KASHIM_VAR_SIDES] = "keeping both sides",
-	[KASHIM_VAR_POLICY] = "keeping override",
-	[KASHIM_VAR_PORTS] = "keeping every port",
-	[KASHIM_VAR_PROGRAMS] = "keeping every program",
-};
-
-static void kashim_warn(enum kashim_var var, const char *message)
+/* A warning about the configuration: given even without KASHIM_DEBUG. */
+static void kashim_warn(const char *message)
 {
-	kashim_log("%s; %s", message, kashim_fallbacks[var]);
+	kashim_log("%s", message);
 }
 
 static const char *kashim_getenv(const char *name)
@@ -134,6 +123,8 @@ static void kashim_init(void)
 		return;
 	}
 	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn, NULL);
+	if (kashim_cfg.selected)
+		kashim_check_names(environ, kashim_warn);
 	if (libc_ahead && kashim_cfg.enabled && kashim_cfg.selected)
 		kashim_log("libc is ahead of libkashim.so in LD_PRELOAD, so accept and "
 			   "connect never reach kashim; put libkashim.so first");
@@ -223,7 +214,7 @@ KASHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int
 static int kashim_listen(int fd, int backlog)
 {
 	int port = kashim_cfg.every_port ? KASHIM_PORT_LOCAL : kashim_local_port(fd);
-	int result = 0, ret;
+	int result = KASHIM_CONFIGURED, ret;
 
 	if (port != 0)
 		result = kashim_configure_scoped(&kashim_cfg, fd, port);

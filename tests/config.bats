@@ -118,10 +118,10 @@ rejects() { # VAR VALUE PROBLEM
 }
 
 @test "KASHIM_SIDES: accept, connect or both, nothing else" {
-	accepts KASHIM_SIDES accept 1
-	accepts KASHIM_SIDES connect 2
-	accepts KASHIM_SIDES accept,connect 3
-	accepts KASHIM_SIDES connect,accept 3
+	accepts KASHIM_SIDES accept accept
+	accepts KASHIM_SIDES connect connect
+	accepts KASHIM_SIDES accept,connect accept,connect
+	accepts KASHIM_SIDES connect,accept accept,connect
 	rejects KASHIM_SIDES both 'names an unknown side "both"; accepted: accept, connect or accept,connect'
 	rejects KASHIM_SIDES Accept 'names an unknown side "Accept"'
 	rejects KASHIM_SIDES accept, "has an empty item"
@@ -130,18 +130,18 @@ rejects() { # VAR VALUE PROBLEM
 }
 
 @test "KASHIM_POLICY: override or respect" {
-	accepts KASHIM_POLICY override 0
-	accepts KASHIM_POLICY respect 1
+	accepts KASHIM_POLICY override override
+	accepts KASHIM_POLICY respect respect
 	rejects KASHIM_POLICY Respect "is not a policy; accepted: override or respect"
 	rejects KASHIM_POLICY keep "is not a policy"
 }
 
-@test "KASHIM_PORTS: ports and ranges; the value is how many distinct ports" {
-	accepts KASHIM_PORTS 22 1
-	accepts KASHIM_PORTS 22,5432,8000-8100 103
-	accepts KASHIM_PORTS 8000-8100,8050 101
-	accepts KASHIM_PORTS 1-65535 65535
-	accepts KASHIM_PORTS 80-80 1
+@test "KASHIM_PORTS: ports and ranges; the value is the set of ports" {
+	accepts KASHIM_PORTS 22 22
+	accepts KASHIM_PORTS 22,5432,8000-8100 22,5432,8000-8100
+	accepts KASHIM_PORTS 8000-8100,8050 8000-8100
+	accepts KASHIM_PORTS 1-65535 1-65535
+	accepts KASHIM_PORTS 80-80 80
 	rejects KASHIM_PORTS 0 'has a port out of range (1-65535) "0"'
 	rejects KASHIM_PORTS 22,65536 'has a port out of range (1-65535) "65536"'
 	rejects KASHIM_PORTS 99999999999999999999999 "has a port out of range (1-65535)"
@@ -166,9 +166,11 @@ rejects() { # VAR VALUE PROBLEM
 	assert_value ports 1,65535
 }
 
-@test "KASHIM_PROGRAMS: names, not paths; the value is how many" {
-	accepts KASHIM_PROGRAMS nginx 1
-	accepts KASHIM_PROGRAMS 'nginx,redis-server,!curl' 3
+@test "KASHIM_PROGRAMS: names, not paths; the value is whether config-check is selected" {
+	accepts KASHIM_PROGRAMS nginx 0
+	accepts KASHIM_PROGRAMS 'nginx,redis-server,!curl' 0
+	accepts KASHIM_PROGRAMS 'nginx,config-check' 1
+	accepts KASHIM_PROGRAMS '!curl' 1
 	rejects KASHIM_PROGRAMS /usr/sbin/nginx 'names a path, not a program "/usr/sbin/nginx"'
 	rejects KASHIM_PROGRAMS '!' "has an empty name after '!'"
 	rejects KASHIM_PROGRAMS nginx,,curl "has an empty item"

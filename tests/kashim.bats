@@ -59,7 +59,7 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 		count KASHIM_KEEPCNT 0
 		count KASHIM_KEEPCNT 128
 		count KASHIM_KEEPCNT 5s
-		user-timeout KASHIM_USER_TIMEOUT 2147483648
+		user-timeout KASHIM_USER_TIMEOUT 2147483648ms
 		user-timeout KASHIM_USER_TIMEOUT automatic
 		user-timeout KASHIM_USER_TIMEOUT 0.5ms
 	LIST
@@ -95,7 +95,7 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 
 	printf '#!/bin/sh\ntouch "%s"\n' "$MARKER" >"$BATS_TEST_TMPDIR/script"
 	chmod 0644 "$BATS_TEST_TMPDIR/script"
-	run --separate-stderr "$KASHIM" "$BATS_TEST_TMPDIR/script"
+	run --separate-stderr "$KASHIM" --idle 30 "$BATS_TEST_TMPDIR/script"
 	assert_status 126
 	[ "$stderr" = "kashim: cannot run '$BATS_TEST_TMPDIR/script': Permission denied" ] ||
 		flunk "message for a command that cannot run"
@@ -112,11 +112,11 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 	run "$KASHIM" sh -c 'kill -TERM $$'
 	assert_status 143
 	# the same process before and after the exec
-	run sh -c 'echo $$; exec "$1" sh -c "echo \$\$"' sh "$KASHIM"
+	run --separate-stderr sh -c 'echo $$; exec "$1" sh -c "echo \$\$"' sh "$KASHIM"
 	assert_status 0
 	[ "$(printf '%s\n' "$output" | sort -u | wc -l)" -eq 1 ] || flunk "PID changed: not an exec"
 	# arguments reach COMMAND untouched, options after COMMAND included
-	run "$KASHIM" printf '%s|' a '' '--idle' 'b c'
+	run --separate-stderr "$KASHIM" printf '%s|' a '' '--idle' 'b c'
 	[ "$output" = "a||--idle|b c|" ] || flunk "arguments changed"
 }
 
@@ -160,18 +160,18 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 	assert_output_has "LD_PRELOAD=$(realpath "$SHIM")"
 	assert_output_has "loaded: keepalive on idle=41"
 	assert_output_has "accept fd="
-	[ "$(printf '%s\n' "$stderr" | sed -n 's/^kashim\[\([0-9]*\)\]: .*/\1/p' | sort -u | wc -l)" -eq 1 ] ||
+	[ "$(printf '%s\n' "$stderr" | sed -n 's/^kashim\[\([0-9]*\) [^]]*\]: .*/\1/p' | sort -u | wc -l)" -eq 1 ] ||
 		flunk "lines from more than one PID"
 }
 
 @test "LD_PRELOAD: added when unset or empty, first, keeping what was there" {
 	local lib
 	lib=$(realpath "$SHIM")
-	run env -u LD_PRELOAD "$KASHIM" printenv LD_PRELOAD
+	run --separate-stderr env -u LD_PRELOAD "$KASHIM" printenv LD_PRELOAD
 	[ "$output" = "$lib" ] || flunk "unset: expected $lib"
-	run env LD_PRELOAD= "$KASHIM" printenv LD_PRELOAD
+	run --separate-stderr env LD_PRELOAD= "$KASHIM" printenv LD_PRELOAD
 	[ "$output" = "$lib" ] || flunk "empty: expected $lib"
-	run env LD_PRELOAD="libm.so.6 libdl.so.2" "$KASHIM" printenv LD_PRELOAD
+	run --separate-stderr env LD_PRELOAD="libm.so.6 libdl.so.2" "$KASHIM" printenv LD_PRELOAD
 	[ "$output" = "$lib:libm.so.6 libdl.so.2" ] || flunk "existing entries not kept"
 	# the shim still works with other libraries preloaded beside it
 	run env LD_PRELOAD="libm.so.6 libdl.so.2" "$KASHIM" --idle 41 "$SOCKPROBE" pair
@@ -192,7 +192,7 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 	for existing in "$BATS_TEST_TMPDIR/alias.so" "$twisted"; do
 		run env LD_PRELOAD="$existing" "$KASHIM" --idle 41 "$SOCKPROBE" pair
 		assert_value accepted.idle 41
-		run env LD_PRELOAD="$existing" "$KASHIM" printenv LD_PRELOAD
+		run --separate-stderr env LD_PRELOAD="$existing" "$KASHIM" printenv LD_PRELOAD
 		[ "$output" = "$existing" ] || flunk "LD_PRELOAD='$existing' was changed"
 	done
 }

@@ -95,7 +95,7 @@ teardown() {
 	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_DEBUG=1 KASHIM_PROGRAMS='!sockprobe' "$SOCKPROBE" fork
 	assert_status 0
 	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ] || flunk "want exactly one line on stderr"
-	[[ $stderr =~ ^kashim\[[0-9]+\]:\ program\ \"sockprobe\"\ \(argv\[0\]\ \"sockprobe\"\)\ is\ not\ selected\ by\ KASHIM_PROGRAMS:\ every\ call\ passes\ straight\ through$ ]] ||
+	[[ $stderr =~ ^kashim\[[0-9]+\ sockprobe\]:\ program\ \"sockprobe\"\ \(argv\[0\]\ \"sockprobe\"\)\ is\ not\ selected\ by\ KASHIM_PROGRAMS:\ every\ call\ passes\ straight\ through$ ]] ||
 		flunk "debug line"
 	assert_untouched accepted
 	# and without KASHIM_DEBUG, not a word

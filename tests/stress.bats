@@ -29,7 +29,7 @@ early_first_preload() {
 	assert_value children.configured 20
 	# the early threads were running before the shim had loaded its config
 	first=$(printf '%s\n' "$stderr" | grep -n -m1 'stress-early: threads started' | cut -d: -f1)
-	loaded=$(printf '%s\n' "$stderr" | grep -n -m1 'kashim\[[0-9]*\]: loaded:' | cut -d: -f1)
+	loaded=$(printf '%s\n' "$stderr" | grep -n -m1 'kashim\[[0-9]* [^]]*\]: loaded:' | cut -d: -f1)
 	[ -n "$first" ] && [ -n "$loaded" ] && [ "$first" -lt "$loaded" ] ||
 		flunk "the early threads did not start before the shim's init (lines $first, $loaded)"
 }

@@ -97,11 +97,11 @@ bad_value() {
 @test "KASHIM_DEBUG prints the config at load and a line per configured socket" {
 	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_DEBUG=1 "$SOCKPROBE" pair
 	assert_status 0
-	[[ $stderr =~ kashim\[[0-9]+\]:\ loaded:\ keepalive\ on\ idle=31\ intvl=7\ cnt=4 ]] || flunk "load line"
-	[[ $stderr =~ kashim\[[0-9]+\]:\ connect\ fd=[0-9]+\ -\>127\.0\.0\.1:[0-9]+\ keepalive\ idle=31 ]] || flunk "connect line"
-	[[ $stderr =~ kashim\[[0-9]+\]:\ listen\ fd=[0-9]+\ 127\.0\.0\.1:[0-9]+\ keepalive\ idle=31\ intvl=7\ cnt=4 ]] || flunk "listen line"
+	[[ $stderr =~ kashim\[[0-9]+\ sockprobe\]:\ loaded:\ keepalive\ on\ idle=31\ intvl=7\ cnt=4 ]] || flunk "load line"
+	[[ $stderr =~ kashim\[[0-9]+\ sockprobe\]:\ connect\ fd=[0-9]+\ -\>127\.0\.0\.1:[0-9]+\ keepalive\ idle=31 ]] || flunk "connect line"
+	[[ $stderr =~ kashim\[[0-9]+\ sockprobe\]:\ listen\ fd=[0-9]+\ 127\.0\.0\.1:[0-9]+\ keepalive\ idle=31\ intvl=7\ cnt=4 ]] || flunk "listen line"
 	# the listener was configured, so the accepted socket needed no call
-	[[ $stderr =~ kashim\[[0-9]+\]:\ accept\ fd=[0-9]+\ 127\.0\.0\.1:[0-9]+\<-127\.0\.0\.1:[0-9]+\ inherits\ listener\ fd=[0-9]+\'s\ options ]] || flunk "accept line"
+	[[ $stderr =~ kashim\[[0-9]+\ sockprobe\]:\ accept\ fd=[0-9]+\ 127\.0\.0\.1:[0-9]+\<-127\.0\.0\.1:[0-9]+\ inherits\ listener\ fd=[0-9]+\'s\ options ]] || flunk "accept line"
 	run --separate-stderr under_shim KASHIM_DEBUG=1 KASHIM_KEEPIDLE=5 "$SOCKPROBE" pair -6
 	[[ $stderr == *'listen fd='*' [::1]:'*' keepalive idle=5'* ]] || flunk "IPv6 listen line"
 	[[ $stderr == *'accept fd='*' [::1]:'*'<-[::1]:'*' inherits listener'* ]] || flunk "IPv6 accept line"

@@ -7,11 +7,14 @@
  * 127 when it is not found; otherwise kashim execs, so the status, the PID
  * and the signals are COMMAND's own.
  *
- * Values are checked by the library's own parser (shim/config.c), so the
- * wrapper and the library accept exactly the same text and say the same
- * thing about a bad value.
+ * Every KASHIM_* variable is an option, from the library's own table
+ * (shim/config_table.c), and values are checked by the library's own
+ * parser, so the wrapper and the library accept the same text and say the
+ * same thing about a bad value. One exception: a duration in milliseconds
+ * (--user-timeout) needs its unit here.
  */
 #include "../shim/config.h"
+#include "../shim/config_table.h"
 #include "../shim/log.h"
 #include "build_config.h"
 #include "preload.h"
@@ -28,31 +31,9 @@
 #define KASHIM_EXIT_CANNOT_RUN 126
 #define KASHIM_EXIT_NOT_FOUND 127
 
-/* An option that sets one variable from its argument. */
-struct kashim_value_option {
-	const char *name;
-	enum kashim_var var;
-	const char *metavar;
-	const char *meaning;
-	const char *note; /* an extra line of --help, or NULL */
-};
-
-static const struct kashim_value_option kashim_value_options[] = {
-	{ "idle", KASHIM_VAR_KEEPIDLE, "DUR", "idle time before the first probe", NULL },
-	{ "interval", KASHIM_VAR_KEEPINTVL, "DUR", "time between probes", NULL },
-	{ "count", KASHIM_VAR_KEEPCNT, "N",
-	  "unanswered probes before the connection is dropped", NULL },
-	{ "user-timeout", KASHIM_VAR_USER_TIMEOUT, "DUR|auto",
-	  "how long sent data may stay unacknowledged",
-	  "auto: idle + interval x count, the system's value for any not set" },
-};
-
-#define KASHIM_VALUE_OPTIONS (sizeof kashim_value_options / sizeof kashim_value_options[0])
-
 /* What the options asked for; NULL leaves the environment's value alone. */
 struct kashim_request {
 	const char *values[KASHIM_VAR_COUNT];
-	int debug;
 };
 
 static void kashim_usage_hint(void)
@@ -75,27 +56,37 @@ static void kashim_usage_error(const char *fmt, ...)
 	exit(KASHIM_EXIT_FAILURE);
 }
 
+/* One variable's option in --help, from its table row. */
+static void kashim_help_option(enum kashim_var var)
+{
+	const struct kashim_var_row *row = kashim_row(var);
+
+	if (row->metavar == NULL) {
+		printf("  --%s\n      %s (%s=1)\n", row->option, row->help, row->name);
+		return;
+	}
+	printf("  --%s %s\n      %s (%s):\n      %s\n", row->option, row->metavar,
+	       row->help, row->name, row->accepts);
+	if (row->kind == KASHIM_KIND_MILLIS)
+		printf("      here a number needs its unit (30s, 500ms): a bare one is refused\n");
+	if (row->note != NULL)
+		printf("      %s\n", row->note);
+	printf("      default: %s\n", row->default_words);
+}
+
 static void kashim_help(void)
 {
-	size_t i;
+	int i;
 
 	printf("Usage: kashim [OPTION]... [--] COMMAND [ARG]...\n"
 	       "Run COMMAND with libkashim.so preloaded, so that every TCP connection\n"
 	       "it accepts or makes gets keepalive.\n\n");
-	for (i = 0; i < KASHIM_VALUE_OPTIONS; i++) {
-		const struct kashim_value_option *o = &kashim_value_options[i];
-
-		printf("  --%s %s\n      %s (%s):\n      %s\n", o->name, o->metavar,
-		       o->meaning, kashim_var_name(o->var), kashim_var_accepts(o->var));
-		if (o->note != NULL)
-			printf("      %s\n", o->note);
-	}
-	printf("  --debug\n      log the configuration and each configured socket to\n"
-	       "      stderr (KASHIM_DEBUG=1)\n"
-	       "  --help\n      show this help and exit\n"
+	for (i = 0; i < KASHIM_VAR_COUNT; i++)
+		kashim_help_option((enum kashim_var)i);
+	printf("  --help\n      show this help and exit\n"
 	       "  --version\n      show the version and exit\n\n"
 	       "An option not given leaves its KASHIM_* variable as the environment has\n"
-	       "it; unset, the system default applies. libkashim.so is put first in\n"
+	       "it; unset, the default applies. libkashim.so is put first in\n"
 	       "LD_PRELOAD, once, keeping any libraries already there.\n\n"
 	       "Exit status: 125 if kashim itself fails, 126 if COMMAND cannot be run,\n"
 	       "127 if COMMAND is not found, otherwise the exit status of COMMAND.\n");
@@ -107,26 +98,60 @@ static int kashim_name_is(const char *name, size_t len, const char *word)
 	return strlen(word) == len && strncmp(name, word, len) == 0;
 }
 
-/* The value option called name (name ends at the first '=' or NUL), or NULL. */
-static const struct kashim_value_option *kashim_find_option(const char *name, size_t len)
+/* The variable whose option is called name (len bytes), or KASHIM_VAR_COUNT. */
+static enum kashim_var kashim_find_option(const char *name, size_t len)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < KASHIM_VALUE_OPTIONS; i++) {
-		if (kashim_name_is(name, len, kashim_value_options[i].name))
-			return &kashim_value_options[i];
+	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
+		if (kashim_name_is(name, len, kashim_row((enum kashim_var)i)->option))
+			return (enum kashim_var)i;
 	}
-	return NULL;
+	return KASHIM_VAR_COUNT;
 }
 
-/* Check text with the library's parser; exits 125 with its message if bad. */
-static void kashim_check_value(const struct kashim_value_option *o, const char *text)
+/* Is text a number without a unit ("30", "1.5")? */
+static int kashim_is_bare_number(const char *text)
 {
-	char message[KASHIM_MESSAGE_MAX];
-	long value;
+	return text[0] != '\0' && text[strspn(text, "0123456789.")] == '\0';
+}
 
-	if (kashim_parse_value(o->var, text, &value, message, sizeof message) != 0)
-		kashim_usage_error("invalid --%s: %s", o->name, message);
+/*
+ * Check text with the library's parser; exits 125 with its message if bad.
+ * A duration in milliseconds also needs a unit here: --idle 30 is 30
+ * seconds, and --user-timeout 30 read as 30 ms would be a trap.
+ */
+static void kashim_check_value(enum kashim_var var, const char *text)
+{
+	static struct kashim_config scratch; /* 8 KiB of port bitmap */
+	const struct kashim_var_row *row = kashim_row(var);
+	char message[KASHIM_MESSAGE_MAX];
+
+	if (row->kind == KASHIM_KIND_MILLIS && kashim_is_bare_number(text) &&
+	    strspn(text, "0.") != strlen(text)) {
+		kashim_quote(message, sizeof message, text, 48);
+		kashim_usage_error("invalid --%s: %s has no unit; write %ss for seconds "
+				   "or %sms for milliseconds", row->option, message, text, text);
+	}
+	if (kashim_parse(&scratch, var, text, message, sizeof message) == KASHIM_REJECTED)
+		kashim_usage_error("invalid --%s: %s", row->option, message);
+}
+
+/*
+ * The options that set no variable: --help and --version. Returns 0 when
+ * name (len bytes) is none of them.
+ */
+static int kashim_other_option(const char *name, size_t len, const char *value)
+{
+	if (!kashim_name_is(name, len, "help") && !kashim_name_is(name, len, "version"))
+		return 0;
+	if (value != NULL)
+		kashim_usage_error("option '--%.*s' doesn't allow an argument", (int)len, name);
+	if (kashim_name_is(name, len, "help"))
+		kashim_help();
+	else
+		printf("kashim %s\n", KASHIM_VERSION);
+	exit(0);
 }
 
 /*
@@ -141,8 +166,8 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
-		const struct kashim_value_option *o;
 		const char *name, *value;
+		enum kashim_var var;
 		size_t len;
 
 		if (strcmp(arg, "--") == 0)
@@ -154,33 +179,56 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 		name = arg + 2;
 		len = strcspn(name, "=");
 		value = name[len] == '=' ? name + len + 1 : NULL;
-		o = kashim_find_option(name, len);
-		if (o != NULL) {
-			if (value == NULL) {
-				if (i + 1 >= argc)
-					kashim_usage_error("option '--%s' requires an argument", o->name);
-				value = argv[++i];
-			}
-			kashim_check_value(o, value);
-			req->values[o->var] = value;
+		var = kashim_find_option(name, len);
+		if (var == KASHIM_VAR_COUNT) {
+			if (!kashim_other_option(name, len, value))
+				kashim_usage_error("unrecognized option '%s'", arg);
 			continue;
 		}
-		if (!kashim_name_is(name, len, "debug") && !kashim_name_is(name, len, "help") &&
-		    !kashim_name_is(name, len, "version"))
-			kashim_usage_error("unrecognized option '%s'", arg);
-		if (value != NULL)
-			kashim_usage_error("option '--%.*s' doesn't allow an argument", (int)len, name);
-		if (kashim_name_is(name, len, "debug")) {
-			req->debug = 1;
-		} else if (kashim_name_is(name, len, "help")) {
-			kashim_help();
-			exit(0);
-		} else {
-			printf("kashim %s\n", KASHIM_VERSION);
-			exit(0);
+		if (kashim_row(var)->metavar == NULL) {
+			if (value != NULL)
+				kashim_usage_error("option '--%.*s' doesn't allow an argument",
+						   (int)len, name);
+			value = "1";
+		} else if (value == NULL) {
+			if (i + 1 >= argc)
+				kashim_usage_error("option '--%.*s' requires an argument",
+						   (int)len, name);
+			value = argv[++i];
 		}
+		kashim_check_value(var, value);
+		req->values[var] = value;
 	}
 	return i;
+}
+
+static const char *kashim_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+/*
+ * With keepalive on and no timer set at all, say once what that means:
+ * the system's idle time, two hours unless changed, before the first
+ * probe. Reads the environment as the library will (options included).
+ */
+static void kashim_note_system_timers(void)
+{
+	static struct kashim_config cfg; /* 8 KiB of port bitmap */
+	struct kashim_system_timers system;
+	int i;
+
+	kashim_config_load(&cfg, kashim_getenv, NULL, NULL);
+	if (!cfg.enabled)
+		return;
+	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
+		if (kashim_is_timer((enum kashim_var)i) && !kashim_is_default(&cfg, (enum kashim_var)i))
+			return;
+	}
+	kashim_read_system_timers(&system);
+	fprintf(stderr, "kashim: no timer set (--idle, --interval, --count, --user-timeout): "
+		"the system's idle time applies, %d s before the first probe "
+		"(net.ipv4.tcp_keepalive_time)\n", system.keepidle);
 }
 
 /* Export the requested variables and LD_PRELOAD. Exits 125 on failure. */
@@ -194,12 +242,10 @@ static void kashim_set_environment(const struct kashim_request *req, const char 
 		    setenv(kashim_var_name((enum kashim_var)i), req->values[i], 1) != 0)
 			goto fail;
 	}
-	if (req->debug && setenv(kashim_var_name(KASHIM_VAR_DEBUG), "1", 1) != 0)
-		goto fail;
 	preload = kashim_preload_compose(getenv("LD_PRELOAD"), library);
 	if (preload == NULL || setenv("LD_PRELOAD", preload, 1) != 0)
 		goto fail;
-	if (req->debug)
+	if (req->values[KASHIM_VAR_DEBUG] != NULL)
 		kashim_log("LD_PRELOAD=%s", preload);
 	free(preload);
 	return;
@@ -231,6 +277,7 @@ int main(int argc, char **argv)
 		return KASHIM_EXIT_FAILURE;
 	}
 	kashim_set_environment(&req, library);
+	kashim_note_system_timers();
 
 	execvp(argv[command], argv + command);
 	saved_errno = errno;

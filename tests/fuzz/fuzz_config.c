@@ -1,12 +1,13 @@
 /*
  * libFuzzer target over kashim's configuration parser, through its public
- * API only, so a variable added to enum kashim_var is fuzzed as soon as it
- * exists.
+ * API and table only, so a variable added to the table is fuzzed as soon
+ * as it exists.
  *
  * Input with the top bit of the first byte clear: the first byte picks the
  * variable, the rest is its value, bytes as they come (an embedded NUL ends
  * the C string there, as it would in the environment). The value goes
- * through kashim_parse_value with a full-size and with tiny message buffers.
+ * through kashim_parse with a full-size and with tiny message buffers; what
+ * it may store comes from the variable's table row.
  *
  * Input with the top bit set: the rest is a whole environment. Twelve bytes
  * of system timers, then the values of variables 0, 1, ... separated by
@@ -16,6 +17,7 @@
  * Any broken invariant aborts, which libFuzzer reports as a crash.
  */
 #include "../../shim/config.h"
+#include "../../shim/config_table.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -34,34 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		} \
 	} while (0)
 
-/* The range of a variable kashim knows, by name; 0 when it does not. */
-static int known_range(enum kashim_var var, long *min, long *max)
-{
-	static const struct {
-		const char *name;
-		long min;
-		long max;
-	} ranges[] = {
-		{ "KASHIM_KEEPALIVE", 0, 1 },
-		{ "KASHIM_DEBUG", 0, 1 },
-		{ "KASHIM_KEEPIDLE", 1, KASHIM_KEEPIDLE_MAX },
-		{ "KASHIM_KEEPINTVL", 1, KASHIM_KEEPINTVL_MAX },
-		{ "KASHIM_KEEPCNT", 1, KASHIM_KEEPCNT_MAX },
-		{ "KASHIM_USER_TIMEOUT", 0, KASHIM_USER_TIMEOUT_MAX },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-		if (strcmp(ranges[i].name, kashim_var_name(var)) == 0) {
-			*min = ranges[i].min;
-			*max = ranges[i].max;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* A rejection's message: whole, one line, naming the variable, quotes closed. */
+/* A message about var: whole, one line, naming the variable, quotes closed. */
 static void check_message(enum kashim_var var, const char *message)
 {
 	const char *name = kashim_var_name(var);
@@ -73,53 +48,80 @@ static void check_message(enum kashim_var var, const char *message)
 	require(quotes_balanced(message));
 }
 
-/* Parse text as var; check what came back. Returns parse's result. */
-static int parse_and_check(enum kashim_var var, const char *text, long *value)
+/* Is var's kind a number (its field the value itself)? */
+static int is_number(enum kashim_var var)
 {
-	char message[KASHIM_MESSAGE_MAX];
-	char tiny[8];
-	long again = 0, tiny_value = 0, min, max;
-	int result;
-	size_t size;
+	return kashim_is_timer(var) || kashim_row(var)->kind == KASHIM_KIND_SWITCH;
+}
 
-	memset(message, 'x', sizeof message);
-	result = kashim_parse_value(var, text, value, message, sizeof message);
-	require(result == 0 || result == -1);
-	if (result == 0) {
-		require(message[0] == '\0');
-		if (known_range(var, &min, &max))
-			require((*value >= min && *value <= max) ||
-				(*value == KASHIM_AUTO && strcmp(kashim_var_name(var),
-								 "KASHIM_USER_TIMEOUT") == 0));
-	} else {
-		check_message(var, message);
-	}
-	/* The same answer again, and with message buffers too small to hold it. */
-	require(kashim_parse_value(var, text, &again, NULL, 0) == result);
-	for (size = 1; size <= sizeof tiny; size += 3) {
-		memset(tiny, 'x', sizeof tiny);
-		require(kashim_parse_value(var, text, &tiny_value, tiny, size) == result);
-		require(memchr(tiny, '\0', size) != NULL);
-	}
-	if (result == 0)
-		require(again == *value && tiny_value == *value);
-	return result;
+/* var's field after a successful parse is within what its table row allows. */
+static void check_field(const struct kashim_config *cfg, enum kashim_var var)
+{
+	const struct kashim_var_row *row = kashim_row(var);
+	long field = kashim_config_field(cfg, var);
+
+	if (is_number(var))
+		require((field >= row->min && field <= row->max) ||
+			(field == KASHIM_AUTO && row->kind == KASHIM_KIND_MILLIS));
+	else if (row->kind == KASHIM_KIND_PORTS)
+		require(field == 0); /* every_port: a list was stored */
+	else if (row->kind == KASHIM_KIND_PROGRAMS)
+		require(field == 0 || field == 1);
+	else
+		require(field >= row->min && field <= row->max);
 }
 
 /*
- * A bare number in the variable's own unit parses back to itself: for the
- * numbers and switches, not for the lists (whose value is a count).
+ * Parse text as var into a default config; check what came back. Returns
+ * parse's result, with *value the variable's field.
  */
+static int parse_and_check(enum kashim_var var, const char *text, long *value)
+{
+	static struct kashim_config cfg, again, tiny_cfg;
+	char message[KASHIM_MESSAGE_MAX];
+	char tiny[8];
+	int result;
+	size_t size;
+
+	kashim_config_defaults(&cfg);
+	memset(message, 'x', sizeof message);
+	result = kashim_parse(&cfg, var, text, message, sizeof message);
+	require(result == KASHIM_REJECTED || result == KASHIM_ACCEPTED || result == KASHIM_NOTED);
+	*value = kashim_config_field(&cfg, var);
+	if (result == KASHIM_ACCEPTED)
+		require(message[0] == '\0');
+	else
+		check_message(var, message);
+	if (result == KASHIM_REJECTED)
+		require(kashim_is_default(&cfg, var));
+	else
+		check_field(&cfg, var);
+	/* The same answer again, and with message buffers too small to hold it. */
+	kashim_config_defaults(&again);
+	require(kashim_parse(&again, var, text, NULL, 0) == result);
+	for (size = 1; size <= sizeof tiny; size += 3) {
+		memset(tiny, 'x', sizeof tiny);
+		kashim_config_defaults(&tiny_cfg);
+		require(kashim_parse(&tiny_cfg, var, text, tiny, size) == result);
+		require(memchr(tiny, '\0', size) != NULL);
+		require(kashim_config_field(&tiny_cfg, var) == *value);
+	}
+	require(kashim_config_field(&again, var) == *value);
+	return result;
+}
+
+/* A bare number in the variable's own unit parses back to itself. */
 static void check_round_trip(enum kashim_var var, long value)
 {
+	static struct kashim_config cfg;
 	char text[32];
-	long again = 0, min, max;
 
-	if (value < 0 || !known_range(var, &min, &max))
+	if (value < 0 || !is_number(var))
 		return; /* auto, or a list */
 	snprintf(text, sizeof text, "%ld", value);
-	if (kashim_parse_value(var, text, &again, NULL, 0) == 0)
-		require(again == value);
+	kashim_config_defaults(&cfg);
+	if (kashim_parse(&cfg, var, text, NULL, 0) != KASHIM_REJECTED)
+		require(kashim_config_field(&cfg, var) == value);
 }
 
 static void fuzz_one(enum kashim_var var, const uint8_t *data, size_t size)
@@ -131,7 +133,7 @@ static void fuzz_one(enum kashim_var var, const uint8_t *data, size_t size)
 		return;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (parse_and_check(var, text, &value) == 0)
+	if (parse_and_check(var, text, &value) != KASHIM_REJECTED)
 		check_round_trip(var, value);
 	free(text);
 }
@@ -151,9 +153,11 @@ static const char *env_lookup(const char *name)
 	abort();
 }
 
-static void env_warn(enum kashim_var var, const char *message)
+static void env_warn(const char *message)
 {
-	require((int)var >= 0 && var < KASHIM_VAR_COUNT);
+	enum kashim_var var = kashim_find_var(message, strcspn(message, "="));
+
+	require(var < KASHIM_VAR_COUNT);
 	require(env_values[var] != NULL);
 	env_warnings[var]++;
 	check_message(var, message);
@@ -167,26 +171,6 @@ static int read_timer(const uint8_t **data, size_t *size)
 	for (i = 0; i < 4 && *size > 0; i++, (*data)++, (*size)--)
 		value = value << 8 | **data;
 	return (int)(value % ((uint32_t)INT_MAX + 1U)); /* what /proc can hold */
-}
-
-/* The config field kashim_config_load fills from var, or NULL. */
-static const int *field_of(const struct kashim_config *cfg, enum kashim_var var)
-{
-	const char *name = kashim_var_name(var);
-
-	if (strcmp(name, "KASHIM_KEEPALIVE") == 0)
-		return &cfg->enabled;
-	if (strcmp(name, "KASHIM_DEBUG") == 0)
-		return &cfg->debug;
-	if (strcmp(name, "KASHIM_KEEPIDLE") == 0)
-		return &cfg->keepidle;
-	if (strcmp(name, "KASHIM_KEEPINTVL") == 0)
-		return &cfg->keepintvl;
-	if (strcmp(name, "KASHIM_KEEPCNT") == 0)
-		return &cfg->keepcnt;
-	if (strcmp(name, "KASHIM_USER_TIMEOUT") == 0)
-		return &cfg->user_timeout;
-	return NULL;
 }
 
 /* KASHIM_USER_TIMEOUT=auto: idle + intvl x cnt seconds, clamped to an int of ms. */
@@ -232,32 +216,30 @@ static void fuzz_load(const uint8_t *data, size_t size)
 
 	memset(&cfg, 0x5a, sizeof cfg);
 	kashim_config_load(&cfg, env_lookup, env_warn, &system);
-	require(cfg.enabled == 0 || cfg.enabled == 1);
-	require(cfg.debug == 0 || cfg.debug == 1);
-	require(cfg.keepidle == KASHIM_UNSET || (cfg.keepidle >= 1 && cfg.keepidle <= KASHIM_KEEPIDLE_MAX));
-	require(cfg.keepintvl == KASHIM_UNSET || (cfg.keepintvl >= 1 && cfg.keepintvl <= KASHIM_KEEPINTVL_MAX));
-	require(cfg.keepcnt == KASHIM_UNSET || (cfg.keepcnt >= 1 && cfg.keepcnt <= KASHIM_KEEPCNT_MAX));
-	require(cfg.user_timeout == KASHIM_UNSET ||
-		(cfg.user_timeout >= 0 && cfg.user_timeout <= KASHIM_USER_TIMEOUT_MAX));
+	require(cfg.user_timeout != KASHIM_AUTO);
 
-	/* Each variable: warned about exactly when it does not parse, and the
-	 * config holds what kashim_parse_value makes of it (auto aside). */
+	/* Each variable: warned about exactly when it does not parse or is
+	 * worth a note, unless KASHIM_PROGRAMS left this program out; and the
+	 * config holds what kashim_parse makes of it (auto resolved). */
 	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
 		enum kashim_var var = (enum kashim_var)i;
-		const int *field = field_of(&cfg, var);
+		int heard = cfg.selected || var == KASHIM_VAR_PROGRAMS;
 		long value = 0;
 		int result;
 
 		if (env_values[i] == NULL) {
 			require(env_warnings[i] == 0);
+			require(kashim_is_default(&cfg, var));
 			continue;
 		}
 		result = parse_and_check(var, env_values[i], &value);
-		require(env_warnings[i] == (result == 0 ? 0 : 1));
-		if (field != NULL && result == 0 && value != KASHIM_AUTO)
-			require(*field == value);
-		if (field == &cfg.user_timeout && result == 0 && value == KASHIM_AUTO)
+		require(env_warnings[i] == (heard && result != KASHIM_ACCEPTED ? 1 : 0));
+		if (result == KASHIM_REJECTED)
+			require(kashim_is_default(&cfg, var));
+		else if (value == KASHIM_AUTO)
 			require(cfg.user_timeout == expected_auto(&cfg, &system));
+		else
+			require(kashim_config_field(&cfg, var) == value);
 		free(env_values[i]);
 		env_values[i] = NULL;
 	}

@@ -1,78 +1,73 @@
 /*
  * config-check: drive kashim's parser without preloading anything.
  *
- *   config-check VAR VALUE   parse one value: prints "value=N" and exits 0,
- *                            or prints the parser's message and exits 1
+ *   config-check VAR VALUE   parse one value into a default config: prints
+ *                            "value=V" as the config then holds it (and
+ *                            "note=..." for a value worth a word) and exits
+ *                            0, or prints the parser's message and exits 1
  *   config-check --env       load the whole config from the environment,
- *                            warnings to stderr, and print it as key=value
+ *                            warnings (also about names kashim does not
+ *                            read) to stderr, and print it as key=value,
+ *                            one line per variable of the table
  *                            (KASHIM_PROGRAMS is matched against this very
  *                            program: config-check, or argv[0] by exec -a)
  */
 #include "../../shim/config.h"
+#include "../../shim/config_table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+static struct kashim_config cfg; /* 8 KiB of port bitmap */
 
 static const char *lookup_env(const char *name)
 {
 	return getenv(name);
 }
 
-static void print_warning(enum kashim_var var, const char *message)
+static void print_warning(const char *message)
 {
-	(void)var;
 	fprintf(stderr, "warning: %s\n", message);
-}
-
-static int find_var(const char *name, enum kashim_var *var)
-{
-	int i;
-
-	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
-		if (strcmp(kashim_var_name((enum kashim_var)i), name) == 0) {
-			*var = (enum kashim_var)i;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 int main(int argc, char **argv)
 {
-	char message[KASHIM_MESSAGE_MAX];
+	char message[KASHIM_MESSAGE_MAX], value[1024];
 	enum kashim_var var;
-	long value;
+	int i, result;
 
 	if (argc == 2 && strcmp(argv[1], "--env") == 0) {
-		static struct kashim_config cfg; /* 8 KiB of port bitmap */
 		struct kashim_system_timers system;
 		struct kashim_identity who;
-		char ports[1024];
 
 		kashim_read_system_timers(&system);
 		kashim_config_load(&cfg, lookup_env, print_warning, &system);
+		if (cfg.selected)
+			kashim_check_names(environ, print_warning);
 		kashim_read_identity(&who);
-		kashim_format_ports(&cfg, ports, sizeof ports);
-		printf("enabled=%d\ndebug=%d\nkeepidle=%d\nkeepintvl=%d\nkeepcnt=%d\n"
-		       "user_timeout=%d\n", cfg.enabled, cfg.debug, cfg.keepidle,
-		       cfg.keepintvl, cfg.keepcnt, cfg.user_timeout);
-		printf("sides=%s%s%s\npolicy=%s\nports=%s\nselected=%d\nexe=%s\nargv0=%s\n",
-		       cfg.sides & KASHIM_SIDE_ACCEPT ? "accept" : "",
-		       cfg.sides == KASHIM_SIDES_ALL ? "," : "",
-		       cfg.sides & KASHIM_SIDE_CONNECT ? "connect" : "",
-		       cfg.policy == KASHIM_POLICY_RESPECT ? "respect" : "override",
-		       ports, cfg.selected, who.exe, who.argv0);
+		for (i = 0; i < KASHIM_VAR_COUNT; i++) {
+			kashim_format_value(&cfg, (enum kashim_var)i, value, sizeof value);
+			printf("%s=%s\n", kashim_row((enum kashim_var)i)->key, value);
+		}
+		printf("exe=%s\nargv0=%s\n", who.exe, who.argv0);
 		return 0;
 	}
-	if (argc != 3 || find_var(argv[1], &var) != 0) {
+	var = argc == 3 ? kashim_find_var(argv[1], strlen(argv[1])) : KASHIM_VAR_COUNT;
+	if (var == KASHIM_VAR_COUNT) {
 		fprintf(stderr, "usage: config-check KASHIM_VAR VALUE | --env\n");
 		return 2;
 	}
-	if (kashim_parse_value(var, argv[2], &value, message, sizeof message) != 0) {
+	kashim_config_defaults(&cfg);
+	result = kashim_parse(&cfg, var, argv[2], message, sizeof message);
+	if (result == KASHIM_REJECTED) {
 		printf("%s\n", message);
 		return 1;
 	}
-	printf("value=%ld\n", value);
+	kashim_format_value(&cfg, var, value, sizeof value);
+	printf("value=%s\n", value);
+	if (result == KASHIM_NOTED)
+		printf("note=%s\n", message);
 	return 0;
 }

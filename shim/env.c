@@ -1,0 +1,203 @@
+/*
+ * The environment into a config, and names in it that look meant for
+ * kashim but are not read. Which variables exist, their defaults and what
+ * a bad value leaves in force are the table's (config_table.c).
+ */
+#include "config.h"
+#include "config_table.h"
+#include "log.h"
+
+#include <stddef.h>
+
+/* Room for a parser's message, "; " and the table's fallback words. */
+#define KASHIM_WARNING_MAX (KASHIM_MESSAGE_MAX + 64)
+
+/*
+ * Look var up and parse it into cfg. A bad value is warned about with what
+ * is kept instead, a note as it is; nothing is said when warn is NULL.
+ */
+static void kashim_load_var(struct kashim_config *cfg, enum kashim_var var,
+			    const char *(*lookup)(const char *name),
+			    void (*warn)(const char *message))
+{
+	char message[KASHIM_MESSAGE_MAX], warning[KASHIM_WARNING_MAX];
+	const char *text = lookup(kashim_var_name(var));
+	int result;
+
+	if (text == NULL)
+		return;
+	result = kashim_parse(cfg, var, text, message, sizeof message);
+	if (warn == NULL || result == KASHIM_ACCEPTED)
+		return;
+	if (result == KASHIM_NOTED) {
+		warn(message);
+		return;
+	}
+	kashim_format(warning, sizeof warning, "%s; %s", message, kashim_row(var)->fallback);
+	warn(warning);
+}
+
+/* The timer in force: ours if configured, else the system's. */
+static long kashim_effective(int configured, int system)
+{
+	return configured != KASHIM_UNSET ? configured : system;
+}
+
+/* KASHIM_USER_TIMEOUT=auto: idle + intvl * cnt seconds, in milliseconds. */
+static int kashim_resolve_auto(const struct kashim_config *cfg,
+			       const struct kashim_system_timers *system)
+{
+	struct kashim_system_timers read_now;
+	long seconds;
+
+	/* Only "auto" needs them, and three /proc reads would cost every
+	 * exec about 20 us: read them on demand. */
+	if (system == NULL) {
+		kashim_read_system_timers(&read_now);
+		system = &read_now;
+	}
+	/* idle + intvl * cnt seconds fits in a long; the kernel takes an int
+	 * of milliseconds, so clamp to that. */
+	seconds = kashim_effective(cfg->keepidle, system->keepidle) +
+		  kashim_effective(cfg->keepintvl, system->keepintvl) *
+		  kashim_effective(cfg->keepcnt, system->keepcnt);
+	return seconds > KASHIM_USER_TIMEOUT_MAX / 1000 ? (int)KASHIM_USER_TIMEOUT_MAX
+							: (int)(seconds * 1000);
+}
+
+void kashim_config_load(struct kashim_config *cfg,
+			const char *(*lookup)(const char *name),
+			void (*warn)(const char *message),
+			const struct kashim_system_timers *system)
+{
+	int i;
+
+	kashim_config_defaults(cfg);
+	/* First who is selected: a program KASHIM_PROGRAMS leaves out hears
+	 * nothing about a container-wide variable it never uses. */
+	kashim_load_var(cfg, KASHIM_VAR_PROGRAMS, lookup, warn);
+	if (!cfg->selected)
+		warn = NULL;
+	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
+		if (i != KASHIM_VAR_PROGRAMS)
+			kashim_load_var(cfg, (enum kashim_var)i, lookup, warn);
+	}
+	if (cfg->user_timeout == KASHIM_AUTO)
+		cfg->user_timeout = kashim_resolve_auto(cfg, system);
+}
+
+/* Compared names are cut to this many bytes: no real name is longer. */
+#define KASHIM_NAME_CUT 40
+
+static char kashim_upper(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return (char)(c - 'a' + 'A');
+	return c;
+}
+
+/*
+ * Edit distance (insertions, deletions, substitutions; case ignored)
+ * between the first a_length bytes of a and the string b, each cut to
+ * KASHIM_NAME_CUT. Two rows on the stack: no allocation.
+ */
+static size_t kashim_distance(const char *a, size_t a_length, const char *b)
+{
+	size_t previous[KASHIM_NAME_CUT + 1], current[KASHIM_NAME_CUT + 1];
+	size_t b_length = 0, i, j;
+
+	while (b[b_length] != '\0' && b_length < KASHIM_NAME_CUT)
+		b_length++;
+	if (a_length > KASHIM_NAME_CUT)
+		a_length = KASHIM_NAME_CUT;
+	for (j = 0; j <= b_length; j++)
+		previous[j] = j;
+	for (i = 1; i <= a_length; i++) {
+		current[0] = i;
+		for (j = 1; j <= b_length; j++) {
+			size_t cost = kashim_upper(a[i - 1]) == kashim_upper(b[j - 1]) ? 0 : 1;
+			size_t best = previous[j - 1] + cost;
+
+			if (previous[j] + 1 < best)
+				best = previous[j] + 1;
+			if (current[j - 1] + 1 < best)
+				best = current[j - 1] + 1;
+			current[j] = best;
+		}
+		for (j = 0; j <= b_length; j++)
+			previous[j] = current[j];
+	}
+	return previous[b_length];
+}
+
+/* The variable whose name is nearest the length bytes at name. */
+static enum kashim_var kashim_nearest(const char *name, size_t length)
+{
+	enum kashim_var best = KASHIM_VAR_KEEPALIVE;
+	size_t best_distance = (size_t)-1;
+	int i;
+
+	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
+		size_t distance = kashim_distance(name, length, kashim_var_name((enum kashim_var)i));
+
+		if (distance < best_distance) {
+			best_distance = distance;
+			best = (enum kashim_var)i;
+		}
+	}
+	return best;
+}
+
+/* Do the length bytes at name spell word? */
+static int kashim_name_is(const char *name, size_t length, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < length; i++) {
+		if (word[i] != name[i])
+			return 0;
+	}
+	return word[length] == '\0';
+}
+
+/* Warn about one NAME=VALUE entry, if its name looks meant for kashim. */
+static void kashim_check_name(const char *entry, void (*warn)(const char *message))
+{
+	const struct kashim_foreign_name *foreign;
+	char message[KASHIM_WARNING_MAX], name[4 * KASHIM_NAME_CUT + 8];
+	size_t length = 0, count, i;
+
+	while (entry[length] != '\0' && entry[length] != '=')
+		length++;
+	if (length > 7 && kashim_name_is(entry, 7, "KASHIM_")) {
+		if (kashim_find_var(entry, length) != KASHIM_VAR_COUNT)
+			return;
+		kashim_escape(name, sizeof name, entry, length, KASHIM_NAME_CUT);
+		kashim_format(message, sizeof message, "%s is not a kashim variable and is "
+			      "not read; did you mean %s?", name,
+			      kashim_var_name(kashim_nearest(entry, length)));
+		warn(message);
+		return;
+	}
+	foreign = kashim_foreign_names(&count);
+	for (i = 0; i < count; i++) {
+		if (kashim_name_is(entry, length, foreign[i].name)) {
+			kashim_format(message, sizeof message, "%s is %s's variable and is "
+				      "not read by kashim; set %s instead", foreign[i].name,
+				      foreign[i].library, kashim_var_name(foreign[i].instead));
+			warn(message);
+			return;
+		}
+	}
+}
+
+void kashim_check_names(char *const *envp, void (*warn)(const char *message))
+{
+	if (envp == NULL)
+		return;
+	for (; *envp != NULL; envp++) {
+		/* Cheap first test: every name warned about starts K or D. */
+		if ((*envp)[0] == 'K' || (*envp)[0] == 'D')
+			kashim_check_name(*envp, warn);
+	}
+}
