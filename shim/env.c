@@ -130,18 +130,51 @@ static size_t kashim_distance(const char *a, size_t a_length, const char *b)
 	return previous[b_length];
 }
 
-/* The variable whose name is nearest the length bytes at name. */
+/* Does hay (hay_length bytes) hold needle (needle_length bytes), case aside? */
+static int kashim_contains(const char *hay, size_t hay_length, const char *needle,
+			   size_t needle_length)
+{
+	size_t i, j;
+
+	for (i = 0; i + needle_length <= hay_length; i++) {
+		for (j = 0; j < needle_length; j++) {
+			if (kashim_upper(hay[i + j]) != kashim_upper(needle[j]))
+				break;
+		}
+		if (j == needle_length)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The variable whose name is nearest the length bytes at name, a KASHIM_
+ * name. A name whose part after KASHIM_ holds, or is held in, the
+ * variable's is nearer than any other (KASHIM_IDLE is KASHIM_KEEPIDLE
+ * cut short, not KASHIM_SIDES three letters away); then edit distance.
+ */
 static enum kashim_var kashim_nearest(const char *name, size_t length)
 {
+	const size_t prefix = sizeof "KASHIM_" - 1;
 	enum kashim_var best = KASHIM_VAR_KEEPALIVE;
-	size_t best_distance = (size_t)-1;
+	size_t best_score = (size_t)-1;
 	int i;
 
 	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
-		size_t distance = kashim_distance(name, length, kashim_var_name((enum kashim_var)i));
+		const char *known = kashim_var_name((enum kashim_var)i);
+		size_t known_length = 0, score;
 
-		if (distance < best_distance) {
-			best_distance = distance;
+		while (known[known_length] != '\0')
+			known_length++;
+		score = kashim_distance(name, length, known);
+		if (length - prefix < 3 ||
+		    (!kashim_contains(known + prefix, known_length - prefix, name + prefix,
+				      length - prefix) &&
+		     !kashim_contains(name + prefix, length - prefix, known + prefix,
+				      known_length - prefix)))
+			score += 2 * KASHIM_NAME_CUT;
+		if (score < best_score) {
+			best_score = score;
 			best = (enum kashim_var)i;
 		}
 	}

@@ -217,3 +217,17 @@ rejects() { # VAR VALUE PROBLEM
 	assert_value policy respect
 	assert_value selected 1
 }
+
+@test "KASHIM_USER_TIMEOUT from 1 to 999 ms: accepted, with a note that it counts milliseconds" {
+	run "$CONFIG_CHECK" KASHIM_USER_TIMEOUT 30
+	assert_status 0
+	assert_value value 30
+	assert_value note 'KASHIM_USER_TIMEOUT="30" is 30 ms, under a second: it counts milliseconds (write 30s for seconds); using it as given'
+	run "$CONFIG_CHECK" KASHIM_USER_TIMEOUT 0.5s
+	assert_value note 'KASHIM_USER_TIMEOUT="0.5s" is 500 ms, under a second: it counts milliseconds (write 500s for seconds); using it as given'
+	for value in 0 1000 1s auto; do
+		run "$CONFIG_CHECK" KASHIM_USER_TIMEOUT "$value"
+		assert_status 0
+		assert_output_lacks "note="
+	done
+}

@@ -23,8 +23,10 @@ refused() {
 	run --separate-stderr "$KASHIM" --help
 	assert_status 0
 	[ -z "$stderr" ] || flunk "--help wrote to stderr"
-	for word in --idle --interval --count --user-timeout --debug --help --version \
-		KASHIM_KEEPIDLE KASHIM_KEEPINTVL KASHIM_KEEPCNT KASHIM_USER_TIMEOUT KASHIM_DEBUG \
+	for word in --keepalive --idle --interval --count --user-timeout --debug --sides \
+		--policy --ports --programs --help --version KASHIM_KEEPALIVE KASHIM_KEEPIDLE \
+		KASHIM_KEEPINTVL KASHIM_KEEPCNT KASHIM_USER_TIMEOUT KASHIM_DEBUG KASHIM_SIDES \
+		KASHIM_POLICY KASHIM_PORTS KASHIM_PROGRAMS \
 		"Usage: kashim [OPTION]... [--] COMMAND [ARG]..." 125 126 127; do
 		assert_output_has "$word"
 	done
@@ -62,6 +64,12 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 		user-timeout KASHIM_USER_TIMEOUT 2147483648ms
 		user-timeout KASHIM_USER_TIMEOUT automatic
 		user-timeout KASHIM_USER_TIMEOUT 0.5ms
+		keepalive KASHIM_KEEPALIVE maybe
+		sides KASHIM_SIDES both
+		policy KASHIM_POLICY polite
+		ports KASHIM_PORTS 0
+		ports KASHIM_PORTS ssh
+		programs KASHIM_PROGRAMS /usr/sbin/nginx
 	LIST
 }
 
@@ -223,4 +231,73 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 	[ ! -e "$MARKER" ] || flunk "COMMAND was started"
 	output=$stderr
 	assert_output_has "LD_PRELOAD cannot hold a path with a space or a colon"
+}
+
+@test "--user-timeout takes no bare number: 30 would be 30 ms where --idle 30 is 30 s" {
+	for value in 30 1000 1.5; do
+		refused --user-timeout "$value"
+		[ "${stderr%%$'\n'*}" = "kashim: invalid --user-timeout: \"$value\" has no unit; write ${value}s for seconds or ${value}ms for milliseconds" ] ||
+			flunk "--user-timeout $value"
+	done
+	# with a unit, 0 (the kernel's default) and auto it runs
+	for value in 30s 500ms 0 auto; do
+		run --separate-stderr "$KASHIM" --idle 41 --user-timeout "$value" "$SOCKPROBE" pair
+		assert_status 0
+	done
+	assert_value accepted.user_timeout $(((41 + $(system_default keepalive_intvl) * $(system_default keepalive_probes)) * 1000))
+	run "$KASHIM" --user-timeout 30s "$SOCKPROBE" pair
+	assert_value accepted.user_timeout 30000
+	# the variable alone still takes bare milliseconds, as the kernel does
+	run env KASHIM_USER_TIMEOUT=3000 "$KASHIM" "$SOCKPROBE" pair
+	assert_value accepted.user_timeout 3000
+}
+
+@test "no timer set at all: kashim says once that the system's idle time applies" {
+	local note="kashim: no timer set (--idle, --interval, --count, --user-timeout): the system's idle time applies, $(system_default keepalive_time) s before the first probe (net.ipv4.tcp_keepalive_time)"
+	run --separate-stderr env -u KASHIM_KEEPIDLE -u KASHIM_KEEPINTVL -u KASHIM_KEEPCNT \
+		-u KASHIM_USER_TIMEOUT "$KASHIM" "$SOCKPROBE" pair
+	assert_status 0
+	[ "$stderr" = "$note" ] || flunk "want exactly the note on stderr, got: $stderr"
+	assert_value accepted.keepalive 1
+	assert_value accepted.idle "$(system_default keepalive_time)"
+	# any timer, from an option or from the environment, and nothing is said
+	for setting in "--idle 41" "--interval 9" "--count 3" "--user-timeout 20s"; do
+		run --separate-stderr "$KASHIM" $setting "$SOCKPROBE" pair
+		[ -z "$stderr" ] || flunk "$setting: stderr should be empty"
+	done
+	run --separate-stderr env KASHIM_KEEPCNT=3 "$KASHIM" "$SOCKPROBE" pair
+	[ -z "$stderr" ] || flunk "KASHIM_KEEPCNT: stderr should be empty"
+	# nor with keepalive off: no timer applies at all
+	run --separate-stderr "$KASHIM" --keepalive off "$SOCKPROBE" pair
+	[ -z "$stderr" ] || flunk "--keepalive off: stderr should be empty"
+	assert_value accepted.keepalive 0
+}
+
+@test "every variable is an option: --sides, --ports, --programs, --policy, --keepalive" {
+	local port
+	port=$(free_port)
+	run "$KASHIM" --idle 41 --sides connect "$SOCKPROBE" pair
+	assert_value connected.idle 41
+	assert_value accepted.keepalive 0
+	run "$KASHIM" --idle 41 --ports "$port" "$SOCKPROBE" pair --port "$port"
+	assert_value accepted.idle 41
+	run "$KASHIM" --idle 41 --ports=1 "$SOCKPROBE" pair --port "$port"
+	assert_value accepted.keepalive 0
+	assert_value connected.keepalive 0
+	run "$KASHIM" --idle 41 --programs sockprobe "$SOCKPROBE" pair
+	assert_value accepted.idle 41
+	run "$KASHIM" --idle 41 --programs '!sockprobe' "$SOCKPROBE" pair
+	assert_value accepted.keepalive 0
+	run "$KASHIM" --idle 41 --policy respect "$SOCKPROBE" pair --connect-keepalive 50
+	assert_value connected.idle 50
+	assert_value accepted.idle 41
+	run "$KASHIM" --idle 41 --keepalive off "$SOCKPROBE" pair
+	assert_value accepted.keepalive 0
+	# each sets its variable for COMMAND
+	run --separate-stderr "$KASHIM" --keepalive on --sides accept --policy respect --ports 22,80 \
+		--programs nginx --debug -- env
+	for setting in KASHIM_KEEPALIVE=on KASHIM_SIDES=accept KASHIM_POLICY=respect \
+		KASHIM_PORTS=22,80 KASHIM_PROGRAMS=nginx KASHIM_DEBUG=1; do
+		printf '%s\n' "$output" | grep -qx -- "$setting" || flunk "$setting not set"
+	done
 }

@@ -109,3 +109,106 @@ bad_value() {
 	[[ $stderr != *'accept fd'* && $stderr != *'connect fd'* && $stderr != *'listen fd'* ]] ||
 		flunk "a unix socket was logged as configured"
 }
+
+# --- names kashim does not read, and values worth a word ------------------
+
+@test "an unknown KASHIM_ name: one warning naming it and the nearest variable" {
+	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_IDLE=30 "$SOCKPROBE" pair
+	assert_status 0
+	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ] || flunk "want exactly one line on stderr"
+	[[ $stderr =~ ^kashim\[[0-9]+\ sockprobe\]:\ KASHIM_IDLE\ is\ not\ a\ kashim\ variable\ and\ is\ not\ read\;\ did\ you\ mean\ KASHIM_KEEPIDLE\?$ ]] ||
+		flunk "warning"
+	assert_configured accepted
+	# the nearest name, case aside, for a few slips
+	local typo nearest
+	while read -r typo nearest; do
+		run --separate-stderr under_shim "$typo=1" "$SOCKPROBE" pair
+		[[ $stderr == *"$typo is not a kashim variable and is not read; did you mean $nearest?" ]] ||
+			flunk "$typo: expected $nearest"
+	done <<-'LIST'
+		KASHIM_keepidle KASHIM_KEEPIDLE
+		KASHIM_KEEPINTERVAL KASHIM_KEEPINTVL
+		KASHIM_KEEPCOUNT KASHIM_KEEPCNT
+		KASHIM_USERTIMEOUT KASHIM_USER_TIMEOUT
+		KASHIM_PORT KASHIM_PORTS
+		KASHIM_PROGRAM KASHIM_PROGRAMS
+		KASHIM_SIDE KASHIM_SIDES
+		KASHIM_DEBUGG KASHIM_DEBUG
+	LIST
+}
+
+@test "other keepalive libraries' variables: said not to be read, with kashim's own name" {
+	local name library instead
+	while read -r name library instead; do
+		run --separate-stderr under_shim "$name=30" "$SOCKPROBE" pair
+		assert_status 0
+		[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ] || flunk "$name: want one line on stderr"
+		[[ $stderr == *"]: $name is $library's variable and is not read by kashim; set $instead instead" ]] ||
+			flunk "$name: warning"
+		# and it is indeed not read: the system's idle time stands
+		assert_value accepted.idle "$(system_default keepalive_time)"
+	done <<-'LIST'
+		KEEPALIVE libkeepalive KASHIM_KEEPALIVE
+		KEEPIDLE libkeepalive KASHIM_KEEPIDLE
+		KEEPINTVL libkeepalive KASHIM_KEEPINTVL
+		KEEPCNT libkeepalive KASHIM_KEEPCNT
+		DD_TCP_KEEPALIVE_TIME libdontdie KASHIM_KEEPIDLE
+		DD_TCP_KEEPALIVE_INTVL libdontdie KASHIM_KEEPINTVL
+		DD_TCP_KEEPALIVE_PROBES libdontdie KASHIM_KEEPCNT
+		DD_DEBUG libdontdie KASHIM_DEBUG
+	LIST
+	# control: names that only look alike are not warned about
+	run --separate-stderr under_shim KEEPIDLE_X=1 DD_OTHER=1 KASHIMX=1 "$SOCKPROBE" pair
+	[ -z "$stderr" ] || flunk "stderr should be empty"
+}
+
+@test "the names are checked once at start, not again in a forked child" {
+	run --separate-stderr under_shim KASHIM_IDLE=30 KEEPCNT=3 "$SOCKPROBE" fork
+	assert_status 0
+	[ "$(printf '%s\n' "$stderr" | grep -c 'KASHIM_IDLE')" -eq 1 ] || flunk "KASHIM_IDLE warned more than once"
+	[ "$(printf '%s\n' "$stderr" | grep -c 'KEEPCNT is')" -eq 1 ] || flunk "KEEPCNT warned more than once"
+}
+
+@test "a KASHIM_USER_TIMEOUT under a second is applied, with a note that it counts milliseconds" {
+	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_USER_TIMEOUT=30 "$SOCKPROBE" pair
+	assert_status 0
+	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ] || flunk "want exactly one line on stderr"
+	[[ $stderr == *']: KASHIM_USER_TIMEOUT="30" is 30 ms, under a second: it counts milliseconds (write 30s for seconds); using it as given' ]] ||
+		flunk "note"
+	assert_value accepted.user_timeout 30
+	assert_value connected.user_timeout 30
+	# a second or more, 0 (the kernel's default) and auto say nothing
+	for value in 1000 1s 0 auto; do
+		run --separate-stderr under_shim "${GOOD[@]}" KASHIM_USER_TIMEOUT=$value "$SOCKPROBE" pair
+		[ -z "$stderr" ] || flunk "KASHIM_USER_TIMEOUT=$value: stderr should be empty"
+	done
+}
+
+@test "a program KASHIM_PROGRAMS leaves out prints nothing at all, whatever is wrong" {
+	local mistakes=(KASHIM_KEEPCNT=x KASHIM_USER_TIMEOUT=30 KASHIM_IDLE=3 KEEPIDLE=5 KASHIM_SIDES=both)
+	run --separate-stderr under_shim "${mistakes[@]}" KASHIM_PROGRAMS='!sockprobe' "$SOCKPROBE" pair
+	assert_status 0
+	[ -z "$stderr" ] || flunk "stderr should be empty"
+	assert_untouched accepted
+	# control: the same mistakes in a selected program, one line each
+	run --separate-stderr under_shim "${mistakes[@]}" KASHIM_PROGRAMS='sockprobe' "$SOCKPROBE" pair
+	[ "$(printf '%s\n' "$stderr" | grep -c '^kashim\[')" -eq "${#mistakes[@]}" ] ||
+		flunk "want one line per mistake"
+	# a bad KASHIM_PROGRAMS selects every program, so it is heard
+	run --separate-stderr under_shim KASHIM_PROGRAMS=/usr/bin/x "$SOCKPROBE" pair
+	[[ $stderr == *'KASHIM_PROGRAMS="/usr/bin/x" names a path'* ]] || flunk "programs warning"
+}
+
+@test "every line names the program; bytes outside printable ASCII are escaped, C1 included" {
+	skip_unless_loadable bash -c true
+	# argv[0] with a C1 control (U+0085, NEL) and an escape byte
+	run --separate-stderr env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPCNT=$'\xc2\x9b5\x1b' \
+		bash -c 'exec -a "$1" "$0" pair' "$SOCKPROBE" $'odd\xc2\x85name'
+	assert_status 0
+	[[ $stderr == 'kashim['[0-9]*' odd\xc2\x85name]: KASHIM_KEEPCNT="\xc2\x9b5\x1b" is not a number'* ]] ||
+		flunk "escapes"
+	LC_ALL=C grep -q $'[\x80-\xff\x01-\x1f]' <<<"$stderr" && flunk "a raw byte outside printable ASCII reached stderr"
+	# an unknown name with such bytes in it too
+	run --separate-stderr env LD_PRELOAD="$SHIM_PRELOAD" $'KASHIM_IDL\xc2\x9bE=1' "$SOCKPROBE" pair
+	[[ $stderr == *']: KASHIM_IDL\xc2\x9bE is not a kashim variable'* ]] || flunk "name escapes"
+}
