@@ -9,9 +9,10 @@ load helpers/common
 
 ALLOC_COUNT=$BUILD/alloc-count.so
 ALLOC_CONNECT=$BUILD/alloc-connect.so
-# common.bash's CONFIG (31/7/4), plus every other setting that has its own
-# code path: auto (reads /proc), program names (/proc/self/exe), ports, policy.
-ALLOC_CONFIG=("${CONFIG[@]}" KASHIM_USER_TIMEOUT=auto 'KASHIM_PROGRAMS=sockprobe,!curl'
+# common.bash's CONFIG (31/7/4, auto, which reads /proc), plus every other
+# setting that has its own code path: program names (/proc/self/exe), ports,
+# policy.
+ALLOC_CONFIG=("${CONFIG[@]}" 'KASHIM_PROGRAMS=sockprobe,!curl'
 	KASHIM_PORTS=1-65535 KASHIM_POLICY=respect)
 
 # run_counted [LIBRARY]... -- [VAR=VALUE]... COMMAND...: run COMMAND with

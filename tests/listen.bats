@@ -6,23 +6,7 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-CONFIG=(KASHIM_KEEPIDLE=31 KASHIM_KEEPINTVL=7 KASHIM_KEEPCNT=4 KASHIM_USER_TIMEOUT=auto)
 URINGPROBE=$BUILD/uringprobe
-
-# assert_configured SIDE: every option of CONFIG on SIDE (auto = 31 + 7 x 4 s).
-assert_configured() {
-	assert_value "$1.keepalive" 1
-	assert_value "$1.idle" 31
-	assert_value "$1.intvl" 7
-	assert_value "$1.cnt" 4
-	assert_value "$1.user_timeout" 59000
-}
-
-assert_untouched() {
-	assert_value "$1.keepalive" 0
-	assert_value "$1.idle" "$(system_default keepalive_time)"
-	assert_value "$1.user_timeout" 0
-}
 
 # run_uring [ARGS]: uringprobe, skipped (with the reason) where the kernel
 # has no io_uring to offer.

@@ -108,9 +108,8 @@ teardown() {
 	skip_unless_loadable curl -s file:///dev/null
 	PORT=$(free_port)
 	# python3 runs as python3.X on Debian; the list names it by argv[0]
-	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=94 KASHIM_PROGRAMS='!curl' \
+	start_listener "$PORT" env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=94 KASHIM_PROGRAMS='!curl' \
 		python3 "$KASHIM_ROOT/tests/helpers/hold_server.py" "$PORT"
-	wait_until 10 bash -c "ss -tlnH '( sport = :$PORT )' | grep -q ." || flunk "server did not start"
 	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=94 KASHIM_PROGRAMS='!curl' \
 		curl -s --max-time 20 "http://127.0.0.1:$PORT/"
 	assert_timer_near "( sport = :$PORT )" 94
@@ -167,7 +166,7 @@ teardown() {
 	local port
 	port=$(free_port)
 	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_DEBUG=1 KASHIM_PORTS=1 "$SOCKPROBE" pair --port "$port"
-	[[ $stderr == *"loaded: keepalive on idle=31 intvl=7 cnt=4 ports=1"* ]] || flunk "load line"
+	[[ $stderr == *"loaded: keepalive on idle=31 intvl=7 cnt=4 user_timeout=59000ms ports=1"* ]] || flunk "load line"
 	[[ $stderr == *"listen fd="*" 127.0.0.1:$port left alone: port not in KASHIM_PORTS"* ]] || flunk "listen line"
 	[[ $stderr == *"connect fd="*" ->127.0.0.1:$port left alone: port not in KASHIM_PORTS"* ]] || flunk "connect line"
 }
@@ -211,8 +210,7 @@ teardown() {
 @test "KASHIM_POLICY=respect: curl's own 60 s before connect stands" {
 	skip_unless_loadable curl -s file:///dev/null
 	PORT=$(free_port)
-	start_background python3 "$KASHIM_ROOT/tests/helpers/hold_server.py" "$PORT"
-	wait_until 10 bash -c "ss -tlnH '( sport = :$PORT )' | grep -q ." || flunk "server did not start"
+	start_listener "$PORT"
 	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=95 KASHIM_POLICY=respect \
 		curl -s --max-time 20 "http://127.0.0.1:$PORT/"
 	assert_timer_near "( dport = :$PORT )" 60

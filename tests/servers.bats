@@ -15,20 +15,15 @@ teardown() {
 	rm -rf "$WORK"
 }
 
-listening() {
-	[ -n "$(ss -tlnH "( sport = :$PORT )")" ]
-}
-
 # start_server CMD...: start a server that will listen on loopback $PORT.
 start_server() {
-	start_background "$@"
-	wait_until 15 listening || flunk "nothing listens on $PORT; log: $(cat "$BATS_TEST_TMPDIR/background.log")"
+	start_listener "$PORT" "$@"
 }
 
 # An idle client without the shim: whatever timer the server side shows
 # is the server's (or the shim's) doing.
 connect_idle_client() {
-	start_background bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; sleep 20"
+	start_idle_client "$PORT"
 }
 
 server_side() {
@@ -116,7 +111,7 @@ start_redis() {
 }
 
 @test "node http client (libuv's connect)" {
-	start_server python3 "$KASHIM_ROOT/tests/helpers/hold_server.py" "$PORT"
+	start_listener "$PORT"
 	# an agent without HTTP keep-alive: newer node's default agent sets a
 	# 1 s keepalive of its own after connect, which would have the last word
 	start_background env LD_PRELOAD="$SHIM" KASHIM_KEEPIDLE=45 node -e '

@@ -5,13 +5,11 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-GOOD=(KASHIM_KEEPIDLE=31 KASHIM_KEEPINTVL=7 KASHIM_KEEPCNT=4)
-
 # bad_value VAR VALUE PROBLEM OPTION SYSCTL: run a pair with VAR=VALUE on top
-# of GOOD; OPTION must fall back to SYSCTL's value and the others apply.
+# of CONFIG; OPTION must fall back to SYSCTL's value and the others apply.
 bad_value() {
 	local var=$1 value=$2 problem=$3 option=$4 sysctl=$5
-	run --separate-stderr under_shim "${GOOD[@]}" "$var=$value" "$SOCKPROBE" pair
+	run --separate-stderr under_shim "${CONFIG[@]}" "$var=$value" "$SOCKPROBE" pair
 	assert_status 0
 	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ] || flunk "want exactly one line on stderr"
 	printf '%s\n' "$stderr" | grep -qF "kashim[" || flunk "warning lacks the kashim[PID] prefix"
@@ -57,7 +55,7 @@ bad_value() {
 }
 
 @test "bad KASHIM_USER_TIMEOUT: warned, left unset, keepalive still applied" {
-	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_USER_TIMEOUT=soon "$SOCKPROBE" pair
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_USER_TIMEOUT=soon "$SOCKPROBE" pair
 	assert_status 0
 	[[ $stderr == *'KASHIM_USER_TIMEOUT="soon" is not a number'*'leaving TCP_USER_TIMEOUT unset'* ]] || flunk "warning"
 	assert_value accepted.user_timeout 0
@@ -65,7 +63,7 @@ bad_value() {
 }
 
 @test "bad KASHIM_KEEPALIVE: warned, keepalive stays on" {
-	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_KEEPALIVE=perhaps "$SOCKPROBE" pair
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPALIVE=perhaps "$SOCKPROBE" pair
 	[[ $stderr == *'KASHIM_KEEPALIVE="perhaps" is not a switch'*'keeping keepalive on'* ]] || flunk "warning"
 	assert_value accepted.keepalive 1
 	assert_value accepted.idle 31
@@ -89,13 +87,13 @@ bad_value() {
 }
 
 @test "a good config prints nothing at all" {
-	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_USER_TIMEOUT=auto "$SOCKPROBE" pair
+	run --separate-stderr under_shim "${CONFIG[@]}" "$SOCKPROBE" pair
 	assert_status 0
 	[ -z "$stderr" ] || flunk "stderr should be empty"
 }
 
 @test "KASHIM_DEBUG prints the config at load and a line per configured socket" {
-	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_DEBUG=1 "$SOCKPROBE" pair
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_DEBUG=1 "$SOCKPROBE" pair
 	assert_status 0
 	[[ $stderr =~ kashim\[[0-9]+\ sockprobe\]:\ loaded:\ keepalive\ on\ idle=31\ intvl=7\ cnt=4 ]] || flunk "load line"
 	[[ $stderr =~ kashim\[[0-9]+\ sockprobe\]:\ connect\ fd=[0-9]+\ -\>127\.0\.0\.1:[0-9]+\ keepalive\ idle=31 ]] || flunk "connect line"
@@ -113,7 +111,7 @@ bad_value() {
 # --- names kashim does not read, and values worth a word ------------------
 
 @test "an unknown KASHIM_ name: one warning naming it and the nearest variable" {
-	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_IDLE=30 "$SOCKPROBE" pair
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_IDLE=30 "$SOCKPROBE" pair
 	assert_status 0
 	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ] || flunk "want exactly one line on stderr"
 	[[ $stderr =~ ^kashim\[[0-9]+\ sockprobe\]:\ KASHIM_IDLE\ is\ not\ a\ kashim\ variable\ and\ is\ not\ read\;\ did\ you\ mean\ KASHIM_KEEPIDLE\?$ ]] ||
@@ -170,7 +168,7 @@ bad_value() {
 }
 
 @test "a KASHIM_USER_TIMEOUT under a second is applied, with a note that it counts milliseconds" {
-	run --separate-stderr under_shim "${GOOD[@]}" KASHIM_USER_TIMEOUT=30 "$SOCKPROBE" pair
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_USER_TIMEOUT=30 "$SOCKPROBE" pair
 	assert_status 0
 	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ] || flunk "want exactly one line on stderr"
 	[[ $stderr == *']: KASHIM_USER_TIMEOUT="30" is 30 ms, under a second: it counts milliseconds (write 30s for seconds); using it as given' ]] ||
@@ -179,7 +177,7 @@ bad_value() {
 	assert_value connected.user_timeout 30
 	# a second or more, 0 (the kernel's default) and auto say nothing
 	for value in 1000 1s 0 auto; do
-		run --separate-stderr under_shim "${GOOD[@]}" KASHIM_USER_TIMEOUT=$value "$SOCKPROBE" pair
+		run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_USER_TIMEOUT=$value "$SOCKPROBE" pair
 		[ -z "$stderr" ] || flunk "KASHIM_USER_TIMEOUT=$value: stderr should be empty"
 	done
 }

@@ -90,21 +90,24 @@ system_default() {
 	cat "/proc/sys/net/ipv4/tcp_$1"
 }
 
-# The configuration most tests run the shim with, and checks for it.
-CONFIG=(KASHIM_KEEPIDLE=31 KASHIM_KEEPINTVL=7 KASHIM_KEEPCNT=4)
+# The configuration tests run the shim with, and checks for it: every
+# option, values no program here would pick (auto = 31 + 7 x 4 s).
+CONFIG=(KASHIM_KEEPIDLE=31 KASHIM_KEEPINTVL=7 KASHIM_KEEPCNT=4 KASHIM_USER_TIMEOUT=auto)
 
-# assert_configured SIDE: SIDE carries keepalive with idle 31, intvl 7, cnt 4.
+# assert_configured SIDE: SIDE carries every option of CONFIG.
 assert_configured() {
 	assert_value "$1.keepalive" 1
 	assert_value "$1.idle" 31
 	assert_value "$1.intvl" 7
 	assert_value "$1.cnt" 4
+	assert_value "$1.user_timeout" 59000
 }
 
-# assert_untouched SIDE: no keepalive, the system's idle time.
+# assert_untouched SIDE: no keepalive, the system's idle time, no user timeout.
 assert_untouched() {
 	assert_value "$1.keepalive" 0
 	assert_value "$1.idle" "$(system_default keepalive_time)"
+	assert_value "$1.user_timeout" 0
 }
 
 # wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
@@ -120,6 +123,36 @@ wait_until() {
 # A free TCP port on loopback (the usual small race is acceptable here).
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# listening PORT: something listens on loopback TCP PORT.
+listening() {
+	[ -n "$(ss -tlnH "( sport = :$1 )")" ]
+}
+
+# start_listener PORT [CMD...]: run CMD in the background (by default
+# hold_server.py, which accepts and holds every connection and sets no
+# socket option) and wait until PORT listens.
+start_listener() {
+	local port=$1
+	shift
+	[ "$#" -gt 0 ] || set -- python3 "$KASHIM_ROOT/tests/helpers/hold_server.py" "$port"
+	start_background "$@"
+	wait_until 15 listening "$port" ||
+		flunk "nothing listens on $port; log: $(cat "$BATS_TEST_TMPDIR/background.log")"
+}
+
+# start_idle_client PORT [VAR=VALUE]...: bash connects to loopback PORT
+# through /dev/tcp and says nothing for 20 s; under the shim when
+# VAR=VALUE settings are given, without it otherwise.
+start_idle_client() {
+	local port=$1
+	shift
+	if [ "$#" -gt 0 ]; then
+		start_background under_shim "$@" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port; sleep 20"
+	else
+		start_background bash -c "exec 3<>/dev/tcp/127.0.0.1/$port; sleep 20"
+	fi
 }
 
 # start_background CMD...: run CMD in the background, killed by
