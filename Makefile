@@ -29,10 +29,10 @@ KASHIM_CFLAGS  = -std=c11 -D_GNU_SOURCE -O2 -fPIC -fvisibility=hidden \
 KASHIM_LDFLAGS = -Wl,-z,relro,-z,now,-z,noexecstack
 # The preload library is mapped into every process it is given to, so its
 # load time is paid on every exec. -z separate-code (binutils' default since
-# 2.31) splits it into 4 LOAD segments; 2 save about 13 us per exec (make
-# bench: +58 -> +45 us), at the price of the library's few KiB of read-only
-# data being mapped executable, as every library was before 2.31. Full
-# RELRO, BIND_NOW and a non-executable stack stay.
+# 2.31) splits it into 4 LOAD segments; 2 load measurably faster (make
+# bench; figures in bench/README.md), at the price of the library's few KiB
+# of read-only data being mapped executable, as every library was before
+# 2.31. Full RELRO, BIND_NOW and a non-executable stack stay.
 LIBRARY_LDFLAGS = $(KASHIM_LDFLAGS) -Wl,-z,noseparate-code
 
 # The configuration: the table of variables, parsing, the environment, /proc.

@@ -18,7 +18,7 @@
  * per-round ratios, which cancel most of the round-to-round noise.
  * Times are CPU time (user + system) of the measured process, which other
  * processes on a shared machine do not inflate the way they do the wall
- * clock: run to run, a ratio's spread falls from about 6% to under 1%.
+ * clock (bench/README.md has the A/A figures).
  *
  * The workload runs in bench-cycle and the start-up probe is bench-noop,
  * both found next to this program. Prints Markdown tables on stdout, and

@@ -50,8 +50,9 @@ static int kashim_resolve_auto(const struct kashim_config *cfg,
 	struct kashim_system_timers read_now;
 	long seconds;
 
-	/* Only "auto" needs them, and three /proc reads would cost every
-	 * exec about 20 us: read them on demand. */
+	/* Only "auto" needs them, and three /proc reads in every exec would
+	 * show in make bench's start-up figure (bench/README.md): read them
+	 * on demand. */
 	if (system == NULL) {
 		kashim_read_system_timers(&read_now);
 		system = &read_now;

@@ -238,8 +238,8 @@ static int kashim_reject_list(const struct kashim_var_row *row, const char *text
 /*
  * KASHIM_SIDES, KASHIM_PORTS, KASHIM_PROGRAMS: one pass over the list,
  * into cfg. The 8 KiB port bitmap is written only here, when KASHIM_PORTS
- * is set: clearing it in every exec cost two page faults, about 4 us, for
- * a variable few set. A bad list leaves every port (every_port 1), which
+ * is set: clearing it in every exec cost two page faults (make bench's
+ * start-up figure, bench/README.md) for a variable few set. A bad list leaves every port (every_port 1), which
  * is what the bitmap's half-written bits are then hidden behind.
  */
 static int kashim_parse_list(struct kashim_config *cfg, const struct kashim_var_row *row,
