@@ -301,3 +301,12 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 		printf '%s\n' "$output" | grep -qx -- "$setting" || flunk "$setting not set"
 	done
 }
+
+@test "kashim's own messages escape bytes outside printable ASCII too" {
+	refused $'--idle\x1b[2J' 5
+	[ "${stderr%%$'\n'*}" = "kashim: unrecognized option '--idle\\x1b[2J'" ] || flunk "option"
+	refused --idle $'\xc2\x9b5'
+	[[ ${stderr%%$'\n'*} == 'kashim: invalid --idle: KASHIM_KEEPIDLE="\xc2\x9b5" is not a number'* ]] || flunk "value"
+	run -127 --separate-stderr "$KASHIM" --idle 5 $'no-such\x85command'
+	[ "$stderr" = "kashim: cannot run 'no-such\\x85command': No such file or directory" ] || flunk "command"
+}

@@ -62,11 +62,11 @@ static void kashim_help_option(enum kashim_var var)
 	const struct kashim_var_row *row = kashim_row(var);
 
 	if (row->metavar == NULL) {
-		printf("  --%s\n      %s (%s=1)\n", row->option, row->help, row->name);
+		printf("  --%s (%s=1)\n      %s\n", row->option, row->name, row->help);
 		return;
 	}
-	printf("  --%s %s\n      %s (%s):\n      %s\n", row->option, row->metavar,
-	       row->help, row->name, row->accepts);
+	printf("  --%s %s (%s)\n      %s:\n      %s\n", row->option, row->metavar,
+	       row->name, row->help, row->accepts);
 	if (row->kind == KASHIM_KIND_MILLIS)
 		printf("      here a number needs its unit (30s, 500ms): a bare one is refused\n");
 	if (row->note != NULL)
@@ -90,6 +90,16 @@ static void kashim_help(void)
 	       "LD_PRELOAD, once, keeping any libraries already there.\n\n"
 	       "Exit status: 125 if kashim itself fails, 126 if COMMAND cannot be run,\n"
 	       "127 if COMMAND is not found, otherwise the exit status of COMMAND.\n");
+}
+
+/*
+ * text (its first len bytes at most) as it may go to a terminal: bytes
+ * outside printable ASCII escaped, like the library's messages.
+ */
+static const char *kashim_shown(char *buf, size_t size, const char *text, size_t len)
+{
+	kashim_escape(buf, size, text, len, 200);
+	return buf;
 }
 
 /* Whether the len bytes at name spell word exactly. */
@@ -167,6 +177,7 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *name, *value;
+		char shown[1024];
 		enum kashim_var var;
 		size_t len;
 
@@ -175,14 +186,16 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 		if (arg[0] != '-' || arg[1] == '\0')
 			return i; /* COMMAND ("-" alone is a file name) */
 		if (arg[1] != '-')
-			kashim_usage_error("unrecognized option '%s'", arg);
+			kashim_usage_error("unrecognized option '%s'",
+					   kashim_shown(shown, sizeof shown, arg, (size_t)-1));
 		name = arg + 2;
 		len = strcspn(name, "=");
 		value = name[len] == '=' ? name + len + 1 : NULL;
 		var = kashim_find_option(name, len);
 		if (var == KASHIM_VAR_COUNT) {
 			if (!kashim_other_option(name, len, value))
-				kashim_usage_error("unrecognized option '%s'", arg);
+				kashim_usage_error("unrecognized option '%s'",
+						   kashim_shown(shown, sizeof shown, arg, (size_t)-1));
 			continue;
 		}
 		if (kashim_row(var)->metavar == NULL) {
@@ -257,7 +270,7 @@ fail:
 int main(int argc, char **argv)
 {
 	struct kashim_request req;
-	char library[PATH_MAX], err[3 * PATH_MAX];
+	char library[PATH_MAX], err[3 * PATH_MAX], shown[1024];
 	int command, saved_errno;
 
 	memset(&req, 0, sizeof req);
@@ -281,6 +294,7 @@ int main(int argc, char **argv)
 
 	execvp(argv[command], argv + command);
 	saved_errno = errno;
-	fprintf(stderr, "kashim: cannot run '%s': %s\n", argv[command], strerror(saved_errno));
+	fprintf(stderr, "kashim: cannot run '%s': %s\n",
+		kashim_shown(shown, sizeof shown, argv[command], (size_t)-1), strerror(saved_errno));
 	return saved_errno == ENOENT ? KASHIM_EXIT_NOT_FOUND : KASHIM_EXIT_CANNOT_RUN;
 }
