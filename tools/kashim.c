@@ -98,7 +98,7 @@ static void kashim_help(void)
  */
 static const char *kashim_shown(char *buf, size_t size, const char *text, size_t len)
 {
-	kashim_escape(buf, size, text, len, 200);
+	kashim_escape(buf, size, text, len, (size_t)-1);
 	return buf;
 }
 
@@ -258,8 +258,11 @@ static void kashim_set_environment(const struct kashim_request *req, const char 
 	preload = kashim_preload_compose(getenv("LD_PRELOAD"), library);
 	if (preload == NULL || setenv("LD_PRELOAD", preload, 1) != 0)
 		goto fail;
-	if (req->values[KASHIM_VAR_DEBUG] != NULL)
-		kashim_log("LD_PRELOAD=%s", preload);
+	if (req->values[KASHIM_VAR_DEBUG] != NULL) {
+		char shown[1024];
+
+		kashim_log("LD_PRELOAD=%s", kashim_shown(shown, sizeof shown, preload, (size_t)-1));
+	}
 	free(preload);
 	return;
 fail:
