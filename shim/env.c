@@ -107,7 +107,7 @@ static size_t kashim_distance(const char *a, size_t a_length, const char *b)
 	size_t previous[KASHIM_NAME_CUT + 1], current[KASHIM_NAME_CUT + 1];
 	size_t b_length = 0, i, j;
 
-	while (b[b_length] != '\0' && b_length < KASHIM_NAME_CUT)
+	while (b_length < KASHIM_NAME_CUT && b[b_length] != '\0')
 		b_length++;
 	if (a_length > KASHIM_NAME_CUT)
 		a_length = KASHIM_NAME_CUT;
