@@ -48,16 +48,20 @@ run_counted() {
 	[ "$count" -ge 1 ] || flunk "counted $count allocations, expected at least 1"
 }
 
-@test "one connection, with debug lines and a warning: the shim allocates nothing" {
-	run_counted -- "${ALLOC_CONFIG[@]}" KASHIM_DEBUG=1 KASHIM_KEEPALIVE=bogus "$SOCKPROBE" pair
+@test "one connection, with debug lines and warnings: the shim allocates nothing" {
+	# a bad value, an unknown name and another library's name: every warning
+	local mistakes=(KASHIM_KEEPALIVE=bogus KASHIM_IDLE=1 KEEPIDLE=1)
+	run_counted -- "${ALLOC_CONFIG[@]}" KASHIM_DEBUG=1 "${mistakes[@]}" "$SOCKPROBE" pair
 	assert_status 0
 	baseline=$count
-	run_counted "$SHIM" -- "${ALLOC_CONFIG[@]}" KASHIM_DEBUG=1 KASHIM_KEEPALIVE=bogus "$SOCKPROBE" pair
+	run_counted "$SHIM" -- "${ALLOC_CONFIG[@]}" KASHIM_DEBUG=1 "${mistakes[@]}" "$SOCKPROBE" pair
 	assert_status 0
 	# the shim did its work: both ends configured, logged, warned
 	assert_value connected.idle 31
 	assert_value accepted.cnt 4
 	assert_output_has "KASHIM_KEEPALIVE=\"bogus\""
+	assert_output_has "did you mean KASHIM_KEEPIDLE?"
+	assert_output_has "KEEPIDLE is libkeepalive's variable"
 	assert_output_has "accept fd="
 	[ "$count" -eq "$baseline" ] ||
 		flunk "the shim allocated: $count allocations with it, $baseline without"

@@ -99,7 +99,7 @@ calls_after_accept() {
 	[ "$(value_of first.fd)" = "$(value_of last.fd)" ] || flunk "the fd number was not reused"
 	[ "$(value_of accepted.fd)" = "$(value_of first.fd)" ] || flunk "the accepted socket took another number"
 	assert_configured accepted
-	# the README's LIMITATIONS: a listener that lands on a marked number
+	# libkashim(7)'s LIMITATIONS: a listener that lands on a marked number
 	# without passing through listen() is taken for the old one
 	run under_shim "${CONFIG[@]}" "$SOCKPROBE" reuse direct
 	assert_status 0
