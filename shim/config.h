@@ -128,6 +128,14 @@ void kashim_read_system_timers(struct kashim_system_timers *timers);
  */
 void kashim_read_identity(struct kashim_identity *who);
 
+/*
+ * kashim_read_identity for any process: exe_link is its /proc/PID/exe and
+ * argv0 its argv[0] (NULL when unknown). kashim --pid matches
+ * KASHIM_PROGRAMS against the process it reaches with this.
+ */
+void kashim_identity_from(struct kashim_identity *who, const char *exe_link,
+			  const char *argv0);
+
 /* Is port selected by cfg (always, without KASHIM_PORTS)? */
 int kashim_port_selected(const struct kashim_config *cfg, unsigned port);
 

@@ -14,6 +14,7 @@
 #include "../shim/config.h"
 #include "../shim/log.h"
 #include "build_config.h"
+#include "pid_retrofit.h"
 #include "preload.h"
 
 #include <errno.h>
@@ -53,6 +54,7 @@ static const struct kashim_value_option kashim_value_options[] = {
 struct kashim_request {
 	const char *values[KASHIM_VAR_COUNT];
 	int debug;
+	struct kashim_retrofit_request running; /* --pid, --watch */
 };
 
 static void kashim_usage_hint(void)
@@ -98,7 +100,12 @@ static void kashim_help(void)
 	       "it; unset, the system default applies. libkashim.so is put first in\n"
 	       "LD_PRELOAD, once, keeping any libraries already there.\n\n"
 	       "Exit status: 125 if kashim itself fails, 126 if COMMAND cannot be run,\n"
-	       "127 if COMMAND is not found, otherwise the exit status of COMMAND.\n");
+	       "127 if COMMAND is not found, otherwise the exit status of COMMAND.\n\n"
+	       "Usage: kashim [OPTION]... --pid PID [--pid PID]... [--watch[=INTERVAL]]\n"
+	       "Configure running processes instead (Linux 5.6 or later):\n\n");
+	kashim_retrofit_help(stdout);
+	printf("\nExit status with --pid: 0 if everything was done, 1 if some process could\n"
+	       "not be reached or fully configured, 125 if kashim itself fails.\n");
 }
 
 /* Whether the len bytes at name spell word exactly. */
@@ -143,7 +150,9 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 		const char *arg = argv[i];
 		const struct kashim_value_option *o;
 		const char *name, *value;
+		char err[KASHIM_MESSAGE_MAX];
 		size_t len;
+		int taken;
 
 		if (strcmp(arg, "--") == 0)
 			return i + 1;
@@ -165,6 +174,12 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 			req->values[o->var] = value;
 			continue;
 		}
+		taken = kashim_retrofit_option(&req->running, name, len, value, argc, argv, &i,
+					       err, sizeof err);
+		if (taken < 0)
+			kashim_usage_error("%s", err);
+		if (taken > 0)
+			continue;
 		if (!kashim_name_is(name, len, "debug") && !kashim_name_is(name, len, "help") &&
 		    !kashim_name_is(name, len, "version"))
 			kashim_usage_error("unrecognized option '%s'", arg);
@@ -216,6 +231,8 @@ int main(int argc, char **argv)
 
 	memset(&req, 0, sizeof req);
 	command = kashim_parse_args(argc, argv, &req);
+	if (kashim_retrofit_wanted(&req.running))
+		return kashim_retrofit_run(&req.running, req.values, req.debug, command < argc);
 	if (command >= argc)
 		kashim_usage_error("missing COMMAND");
 
