@@ -228,21 +228,21 @@ static void kashim_explain(struct kashim_inspect_process *p,
 	if (kind >= 0 && (kind & KASHIM_ELF_GO) != 0)
 		kashim_why(p, "a Go program: it makes its own system calls, which no "
 			   "preloaded library sees; kashim --pid reaches it");
-	if (loaded < 0) {
+	if (loaded < 0 && (kind < 0 || (kind & KASHIM_ELF_GO) == 0)) {
 		kashim_why(p, "unknown: its /proc/PID/maps cannot be read");
 		return;
 	}
+	if (kind >= 0 && (kind & KASHIM_ELF_GO) != 0)
+		return; /* whether static or preloaded, that is the reason */
 	if (!loaded) {
 		if (kind >= 0 && (kind & KASHIM_ELF_STATIC) != 0)
 			kashim_why(p, "a static binary: LD_PRELOAD cannot load libkashim.so into "
 				   "it; kashim --pid reaches it");
-		else if (kind < 0 || (kind & KASHIM_ELF_GO) == 0)
+		else
 			kashim_why(p, "libkashim.so is not loaded in it: it was not started "
 				   "under kashim or with LD_PRELOAD");
 		return;
 	}
-	if (kind >= 0 && (kind & KASHIM_ELF_GO) != 0)
-		return;
 	environ_text = kashim_read_whole(p->pid, "environ", &kashim_environ_length);
 	kashim_environ = environ_text;
 	kashim_why_loaded(p, listening);
