@@ -163,6 +163,23 @@ assert_sockets() {
 	assert_output_has "PID $CLIENT_PID (plain-client-st): exited"
 }
 
+@test "--pid reaches a process in another network namespace (IPv4 and IPv6)" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a network namespace"
+	start_background unshare --net sh -c 'ip link set lo up && exec python3 "$1" "$2"' sh \
+		"$REPORT_SERVER" "$REPORT"
+	wait_until 10 test -s "$REPORT" || flunk "report_server.py did not report"
+	SERVER_PID=$(sed -n 's/^pid=//p' "$REPORT")
+	[ "$(readlink "/proc/$SERVER_PID/ns/net")" != "$(readlink /proc/self/ns/net)" ] ||
+		flunk "not in its own namespace"
+	# control: the process itself saw no keepalive on its six sockets
+	[ "$(grep -c 'keepalive=0$' "$REPORT")" -eq 6 ] || flunk "report"
+	run --separate-stderr "$KASHIM" --idle 44 --pid "$SERVER_PID"
+	assert_status 0
+	[ "$output" = "PID $SERVER_PID (python3): configured 2 listeners and 4 connections" ] ||
+		flunk "report"
+	assert_sockets "$SERVER_PID" 6 '$3 == 1 && $4 == 44'
+}
+
 @test "KASHIM_POLICY=respect keeps the program's own keepalive; override (the default) replaces it" {
 	start_plain_server "$PLAIN_SERVER" 77
 	connect_clients 2

@@ -368,6 +368,8 @@ int kashim_missing(char **pids, int npids, int json, long clock_ticks)
 	found = calloc(count > 0 ? count : 1, sizeof *found);
 	if (list == NULL || found == NULL) {
 		perror("kashim-inspect");
+		free(list);
+		free(found);
 		return KASHIM_MISSING_UNREADABLE;
 	}
 	for (i = 0; i < count; i++) {
