@@ -96,22 +96,32 @@ assert_sockets() {
 		flunk "some socket fails: $3"
 }
 
+# retrofit_server NAME CONNECTIONS IDLE INTVL CNT: with $SERVER_PID (called
+# NAME) holding CONNECTIONS connections and none with keepalive (the
+# control), kashim --pid configures all of them and its listener, and a
+# connection it accepts afterwards inherits the listener's options; the
+# kernel runs the keepalive timer on every one.
+retrofit_server() {
+	local name=$1 n=$2 idle=$3 intvl=$4 cnt=$5
+	local configured="\$3 == 1 && \$4 == $idle && \$5 == $intvl && \$6 == $cnt"
+	assert_sockets "$SERVER_PID" $((n + 1)) '$3 == 0'
+	run --separate-stderr "$KASHIM" --idle "$idle" --interval "$intvl" --count "$cnt" \
+		--pid "$SERVER_PID"
+	assert_status 0
+	[ "$output" = "PID $SERVER_PID ($name): configured 1 listener and $n connections" ] ||
+		flunk "report"
+	[ -z "$stderr" ] || flunk "stderr"
+	assert_sockets "$SERVER_PID" $((n + 1)) "$configured"
+	# accepted from now on: the kernel copies the listener's options
+	connect_clients 1
+	assert_sockets "$SERVER_PID" $((n + 2)) "$configured"
+	assert_fresh_timers "( sport = :$PORT )" $((n + 1)) "$idle"
+}
+
 @test "--pid: an unshimmed server's listener and connections get keepalive, and so does a connection accepted afterwards" {
 	start_plain_server "$PLAIN_SERVER"
 	connect_clients 3
-	# control: the server never sets an option, and nothing preloads it
-	assert_sockets "$SERVER_PID" 4 '$3 == 0'
-	run --separate-stderr "$KASHIM" --idle 41 --interval 7 --count 4 --pid "$SERVER_PID"
-	assert_status 0
-	[ "$output" = "PID $SERVER_PID (plain-server): configured 1 listener and 3 connections" ] ||
-		flunk "report"
-	[ -z "$stderr" ] || flunk "stderr"
-	assert_sockets "$SERVER_PID" 4 '$3 == 1 && $4 == 41 && $5 == 7 && $6 == 4'
-	# accepted from now on: the kernel copies the listener's options
-	connect_clients 1
-	assert_sockets "$SERVER_PID" 5 '$3 == 1 && $4 == 41 && $5 == 7 && $6 == 4'
-	# and the kernel runs the keepalive timer on every one of them
-	assert_fresh_timers "( sport = :$PORT )" 4 41
+	retrofit_server plain-server 3 41 7 4
 }
 
 @test "--pid: a statically linked server, which no preload reaches, the same way" {
@@ -119,15 +129,7 @@ assert_sockets() {
 	# control: under kashim the preload cannot load, so nothing changes
 	start_plain_server "$KASHIM" --idle 41 "$PLAIN_SERVER_STATIC"
 	connect_clients 2
-	assert_sockets "$SERVER_PID" 3 '$3 == 0'
-	run --separate-stderr "$KASHIM" --idle 42 --interval 8 --count 3 --pid "$SERVER_PID"
-	assert_status 0
-	[ "$output" = "PID $SERVER_PID (plain-server-st): configured 1 listener and 2 connections" ] ||
-		flunk "report"
-	assert_sockets "$SERVER_PID" 3 '$3 == 1 && $4 == 42 && $5 == 8 && $6 == 3'
-	connect_clients 1
-	assert_sockets "$SERVER_PID" 4 '$3 == 1 && $4 == 42 && $5 == 8 && $6 == 3'
-	assert_fresh_timers "( sport = :$PORT )" 3 42
+	retrofit_server plain-server-st 2 42 8 3
 }
 
 @test "--watch on a static client that keeps connecting: each connection configured once; the watch ends when the client exits" {

@@ -27,6 +27,18 @@ static int kashim_read_at(int fd, void *buf, size_t size, unsigned long long off
 	return pread(fd, buf, size, (off_t)offset) == (ssize_t)size ? 0 : -1;
 }
 
+/* The same fields of Elf32_Ehdr and Elf64_Ehdr, whose types differ. */
+#define KASHIM_TAKE_HEADER(elf, h)                                              \
+	do {                                                                    \
+		(elf)->phoff = (h).e_phoff;                                     \
+		(elf)->shoff = (h).e_shoff;                                     \
+		(elf)->phnum = (h).e_phnum;                                     \
+		(elf)->phentsize = (h).e_phentsize;                             \
+		(elf)->shnum = (h).e_shnum;                                     \
+		(elf)->shentsize = (h).e_shentsize;                             \
+		(elf)->shstrndx = (h).e_shstrndx;                               \
+	} while (0)
+
 static int kashim_elf_open(struct kashim_elf *elf)
 {
 	unsigned char ident[EI_NIDENT];
@@ -40,25 +52,13 @@ static int kashim_elf_open(struct kashim_elf *elf)
 
 		if (kashim_read_at(elf->fd, &h, sizeof h, 0) != 0)
 			return -1;
-		elf->phoff = h.e_phoff;
-		elf->shoff = h.e_shoff;
-		elf->phnum = h.e_phnum;
-		elf->phentsize = h.e_phentsize;
-		elf->shnum = h.e_shnum;
-		elf->shentsize = h.e_shentsize;
-		elf->shstrndx = h.e_shstrndx;
+		KASHIM_TAKE_HEADER(elf, h);
 	} else {
 		Elf32_Ehdr h;
 
 		if (kashim_read_at(elf->fd, &h, sizeof h, 0) != 0)
 			return -1;
-		elf->phoff = h.e_phoff;
-		elf->shoff = h.e_shoff;
-		elf->phnum = h.e_phnum;
-		elf->phentsize = h.e_phentsize;
-		elf->shnum = h.e_shnum;
-		elf->shentsize = h.e_shentsize;
-		elf->shstrndx = h.e_shstrndx;
+		KASHIM_TAKE_HEADER(elf, h);
 	}
 	return 0;
 }

@@ -8,6 +8,8 @@
  * them all; prints "connected N" after each; then waits until STOPFILE
  * exists and exits 0. It never sets a socket option.
  */
+#include "test_util.h"
+
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,15 +24,6 @@ static void plain_sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* A whole decimal number from text, or -1. */
-static long plain_number(const char *text)
-{
-	char *end;
-	long value = strtol(text, &end, 10);
-
-	return end == text || *end != '\0' ? -1 : value;
-}
-
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { 0 };
@@ -42,9 +35,9 @@ int main(int argc, char **argv)
 	}
 	addr.sin_family = AF_INET;
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	addr.sin_port = htons((unsigned short)plain_number(argv[1]));
-	count = plain_number(argv[2]);
-	pause_ms = plain_number(argv[3]);
+	addr.sin_port = htons((unsigned short)parse_number(argv[1]));
+	count = parse_number(argv[2]);
+	pause_ms = parse_number(argv[3]);
 	for (i = 1; i <= count; i++) {
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 

@@ -10,6 +10,8 @@
  * OWN_IDLE is given: then it turns keepalive on itself, with that idle
  * time, on every socket it accepts, as some programs do.
  */
+#include "test_util.h"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -38,20 +40,11 @@ static void plain_report(const char *path, unsigned port)
 		plain_fail("plain_server: report");
 }
 
-/* A whole decimal number from text, or -1. */
-static long plain_number(const char *text)
-{
-	char *end;
-	long value = strtol(text, &end, 10);
-
-	return end == text || *end != '\0' ? -1 : value;
-}
-
 int main(int argc, char **argv)
 {
 	struct sockaddr_in addr = { 0 };
 	socklen_t length = sizeof addr;
-	int own_idle = argc > 2 ? (int)plain_number(argv[2]) : 0;
+	int own_idle = argc > 2 ? (int)parse_number(argv[2]) : 0;
 	int listener, one = 1;
 
 	if (argc < 2) {
