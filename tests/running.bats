@@ -256,6 +256,28 @@ retrofit_server() {
 	assert_sockets "$SERVER_PID" 1 '$3 == 1 && $4 == 41'
 }
 
+@test "--pid of a process that has exited (a zombie): status 1, said plainly; --watch ends at once" {
+	start_background python3 -c '
+import os, sys, time
+child = os.fork()
+if child == 0:
+    os._exit(0)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("child=%d\n" % child)
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(600)' "$REPORT"
+	wait_until 10 test -s "$REPORT" || flunk "no report"
+	local child
+	child=$(sed -n 's/^child=//p' "$REPORT")
+	wait_until 10 grep -q '^State:.*Z' "/proc/$child/status" || flunk "no zombie"
+	run --separate-stderr "$KASHIM" --idle 41 --pid "$child"
+	assert_status 1
+	[ "$stderr" = "kashim: PID $child (python3): exited before kashim was done" ] || flunk "message"
+	run --separate-stderr timeout 5 "$KASHIM" --idle 41 --watch --pid "$child"
+	assert_status 0
+	[ "$output" = "PID $child (python3): exited" ] || flunk "watch"
+}
+
 @test "--pid usage errors exit 125 and change nothing" {
 	start_plain_server "$PLAIN_SERVER"
 	run -125 --separate-stderr "$KASHIM" --pid

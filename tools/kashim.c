@@ -7,6 +7,9 @@
  * 127 when it is not found; otherwise kashim execs, so the status, the PID
  * and the signals are COMMAND's own.
  *
+ * kashim [OPTION]... --pid PID... configures running processes instead:
+ * see pid_retrofit.h.
+ *
  * Values are checked by the library's own parser (shim/config.c), so the
  * wrapper and the library accept exactly the same text and say the same
  * thing about a bad value.

@@ -285,6 +285,28 @@ static size_t kashim_keep_missing(struct kashim_inspect_process *p,
 	return kept;
 }
 
+/*
+ * Is pid a kernel thread (PF_KTHREAD in the flags of /proc/PID/stat,
+ * which anyone may read)? It holds no socket, and --all skips it even
+ * where its /proc/PID/fd may not be read.
+ */
+static int kashim_kernel_thread(pid_t pid)
+{
+	size_t length;
+	char *stat = kashim_read_whole(pid, "stat", &length);
+	const char *p = stat != NULL ? strrchr(stat, ')') : NULL;
+	unsigned long flags = 0;
+	int field;
+
+	/* after "pid (comm)": state ppid pgrp session tty_nr tpgid flags */
+	for (field = 0; p != NULL && field < 7; field++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		flags = strtoul(p + 1, NULL, 10);
+	free(stat);
+	return (flags & 0x00200000UL) != 0; /* PF_KTHREAD */
+}
+
 /* Every process ID under /proc but our own, in a malloc'd array. */
 static pid_t *kashim_all_pids(size_t *count)
 {
@@ -300,7 +322,8 @@ static pid_t *kashim_all_pids(size_t *count)
 	while ((entry = readdir(dir)) != NULL) {
 		pid_t pid;
 
-		if (kashim_parse_pid(entry->d_name, &pid) != 0 || pid == self)
+		if (kashim_parse_pid(entry->d_name, &pid) != 0 || pid == self ||
+		    kashim_kernel_thread(pid))
 			continue;
 		if (used == allocated) {
 			size_t more = allocated == 0 ? 256 : 2 * allocated;

@@ -512,11 +512,13 @@ static int kashim_pass_all(struct kashim_run *run, struct kashim_target *targets
 
 		if (t->pidfd < 0)
 			continue;
-		error = kashim_pass(run, t, &tally, &what);
+		/* a zombie still has a /proc/PID/fd, empty: it has exited all the same */
+		error = kashim_target_exited(t) ? ESRCH : kashim_pass(run, t, &tally, &what);
 		if ((error == ENOENT || error == ESRCH) || (error != 0 && kashim_target_exited(t))) {
 			/* exited: the end of a watch, but a one-shot did not finish */
 			if (run->watching) {
 				printf("PID %ld (%s): exited\n", (long)t->pid, t->name);
+				fflush(stdout);
 			} else {
 				fprintf(stderr, "kashim: PID %ld (%s): exited before kashim was done\n",
 					(long)t->pid, t->name);
