@@ -22,16 +22,17 @@ static int kashim_means_not_tcp(int error)
 	       error == ENOTSOCK || error == EBADF;
 }
 
-enum kashim_outcome kashim_configure(const struct kashim_config *cfg, int fd)
+int kashim_configure(const struct kashim_config *cfg, int fd)
 {
 	const struct {
 		int name;
 		int value;
+		int failed_bit;
 	} timers[] = {
-		{ TCP_KEEPIDLE, cfg->keepidle },
-		{ TCP_KEEPINTVL, cfg->keepintvl },
-		{ TCP_KEEPCNT, cfg->keepcnt },
-		{ TCP_USER_TIMEOUT, cfg->user_timeout },
+		{ TCP_KEEPIDLE, cfg->keepidle, KASHIM_FAILED_KEEPIDLE },
+		{ TCP_KEEPINTVL, cfg->keepintvl, KASHIM_FAILED_KEEPINTVL },
+		{ TCP_KEEPCNT, cfg->keepcnt, KASHIM_FAILED_KEEPCNT },
+		{ TCP_USER_TIMEOUT, cfg->user_timeout, KASHIM_FAILED_USER_TIMEOUT },
 	};
 	int saved_errno = errno;
 	int known_tcp = 0;
@@ -48,7 +49,7 @@ enum kashim_outcome kashim_configure(const struct kashim_config *cfg, int fd)
 			return KASHIM_NOT_TCP;
 		} else {
 			known_tcp = 1;
-			failed = 1;
+			failed |= timers[i].failed_bit;
 		}
 	}
 	if (!known_tcp) {
@@ -62,7 +63,7 @@ enum kashim_outcome kashim_configure(const struct kashim_config *cfg, int fd)
 		}
 	}
 	if (kashim_set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1) != 0)
-		failed = 1;
+		failed |= KASHIM_FAILED_KEEPALIVE;
 	errno = saved_errno;
-	return failed ? KASHIM_REFUSED : KASHIM_CONFIGURED;
+	return failed;
 }

@@ -6,15 +6,21 @@
 
 /*
  * What became of a socket: kashim_configure's and kashim_configure_scoped's
- * result, and what a debug line reports. One value per case, none shared
- * with anything else (ports, errno).
+ * result, and what a debug line reports. One set of values, none shared
+ * by two cases nor with a port sentinel (negative): a socket the kernel
+ * refused options on is the KASHIM_FAILED_* bits of those options, all
+ * below KASHIM_NOT_TCP; every other case has a value of its own.
  */
 enum kashim_outcome {
-	KASHIM_CONFIGURED,      /* every option kashim sets was taken */
-	KASHIM_REFUSED,         /* the kernel refused some option; the rest is set */
-	KASHIM_NOT_TCP,         /* not a TCP socket: changed nothing */
-	KASHIM_SKIPPED_PORT,    /* the port is not in KASHIM_PORTS */
-	KASHIM_SKIPPED_RESPECT  /* SO_KEEPALIVE already on, and respected */
+	KASHIM_CONFIGURED = 0,              /* every option kashim sets was taken */
+	KASHIM_FAILED_KEEPIDLE = 0x01,      /* bits: the options the kernel refused */
+	KASHIM_FAILED_KEEPINTVL = 0x02,
+	KASHIM_FAILED_KEEPCNT = 0x04,
+	KASHIM_FAILED_USER_TIMEOUT = 0x08,
+	KASHIM_FAILED_KEEPALIVE = 0x10,
+	KASHIM_NOT_TCP = 0x100,             /* not a TCP socket: changed nothing */
+	KASHIM_SKIPPED_PORT = 0x200,        /* the port is not in KASHIM_PORTS */
+	KASHIM_SKIPPED_RESPECT = 0x300      /* SO_KEEPALIVE already on, and respected */
 };
 
 /*
@@ -22,10 +28,10 @@ enum kashim_outcome {
  * order so the keepalive timer starts from the configured idle time.
  * Returns KASHIM_NOT_TCP, having changed nothing, when fd is not a TCP
  * socket (the first TCP-level call tells, at the cost of no extra call);
- * otherwise KASHIM_CONFIGURED, or KASHIM_REFUSED when the kernel refused
- * some option.
+ * otherwise KASHIM_CONFIGURED, or the KASHIM_FAILED_* bits of the options
+ * the kernel refused.
  * errno is preserved; nothing is allocated; safe in a signal handler.
  */
-enum kashim_outcome kashim_configure(const struct kashim_config *cfg, int fd);
+int kashim_configure(const struct kashim_config *cfg, int fd);
 
 #endif

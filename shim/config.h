@@ -124,18 +124,23 @@ void kashim_config_defaults(struct kashim_config *cfg);
 int kashim_config_field(const struct kashim_config *cfg, enum kashim_var var);
 
 /*
+ * What kashim_config_load says about a value: result is KASHIM_REJECTED
+ * (the option keeps its default; kashim_row(var)->fallback says which) or
+ * KASHIM_NOTED (the value is used), message the parser's line.
+ */
+typedef void kashim_warn_fn(enum kashim_var var, int result, const char *message);
+
+/*
  * Fill cfg from lookup(name) (getenv, or a test's table). For each value
- * that does not parse, warn(message) is called once with the parser's
- * message and what is kept instead, and that option keeps its default; a
- * note (KASHIM_NOTED) is passed on as it is. KASHIM_PROGRAMS is read
- * first: a program it leaves out gets no warning at all. warn may be NULL.
+ * that does not parse, or is worth a note, warn is called once, and a bad
+ * value's option keeps its default. KASHIM_PROGRAMS is read first: a
+ * program it leaves out gets no warning at all. warn may be NULL.
  * KASHIM_USER_TIMEOUT=auto is resolved with system's values for any timer
  * that is not configured; a NULL system means read them with
  * kashim_read_system_timers, and only if auto needs them.
  */
 void kashim_config_load(struct kashim_config *cfg,
-			const char *(*lookup)(const char *name),
-			void (*warn)(const char *message),
+			const char *(*lookup)(const char *name), kashim_warn_fn *warn,
 			const struct kashim_system_timers *system);
 
 /*
@@ -159,6 +164,14 @@ void kashim_read_system_timers(struct kashim_system_timers *timers);
  * Keeps errno; no stdio, no allocation.
  */
 void kashim_read_identity(struct kashim_identity *who);
+
+/*
+ * kashim_read_identity for any process: exe_link is its /proc/PID/exe and
+ * argv0 its argv[0] (NULL when unknown). kashim --pid matches
+ * KASHIM_PROGRAMS against the process it reaches with this.
+ */
+void kashim_identity_from(struct kashim_identity *who, const char *exe_link,
+			  const char *argv0);
 
 /* Is port selected by cfg (always, without KASHIM_PORTS)? */
 int kashim_port_selected(const struct kashim_config *cfg, unsigned port);

@@ -9,32 +9,25 @@
 
 #include <stddef.h>
 
-/* Room for a parser's message, "; " and the table's fallback words. */
+/* Room for a message about a name, with the name cut and escaped. */
 #define KASHIM_WARNING_MAX (KASHIM_MESSAGE_MAX + 64)
 
 /*
- * Look var up and parse it into cfg. A bad value is warned about with what
- * is kept instead, a note as it is; nothing is said when warn is NULL.
+ * Look var up and parse it into cfg. A bad value or one worth a note is
+ * passed to warn; nothing is said when warn is NULL.
  */
 static void kashim_load_var(struct kashim_config *cfg, enum kashim_var var,
-			    const char *(*lookup)(const char *name),
-			    void (*warn)(const char *message))
+			    const char *(*lookup)(const char *name), kashim_warn_fn *warn)
 {
-	char message[KASHIM_MESSAGE_MAX], warning[KASHIM_WARNING_MAX];
+	char message[KASHIM_MESSAGE_MAX];
 	const char *text = lookup(kashim_var_name(var));
 	int result;
 
 	if (text == NULL)
 		return;
 	result = kashim_parse(cfg, var, text, message, sizeof message);
-	if (warn == NULL || result == KASHIM_ACCEPTED)
-		return;
-	if (result == KASHIM_NOTED) {
-		warn(message);
-		return;
-	}
-	kashim_format(warning, sizeof warning, "%s; %s", message, kashim_row(var)->fallback);
-	warn(warning);
+	if (warn != NULL && result != KASHIM_ACCEPTED)
+		warn(var, result, message);
 }
 
 /* The timer in force: ours if configured, else the system's. */
@@ -67,8 +60,7 @@ static int kashim_resolve_auto(const struct kashim_config *cfg,
 }
 
 void kashim_config_load(struct kashim_config *cfg,
-			const char *(*lookup)(const char *name),
-			void (*warn)(const char *message),
+			const char *(*lookup)(const char *name), kashim_warn_fn *warn,
 			const struct kashim_system_timers *system)
 {
 	int i;

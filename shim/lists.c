@@ -159,3 +159,11 @@ int kashim_parse_programs(const char *text, const struct kashim_identity *who,
 	*selected = !excluded_here && (named || !any_plain);
 	return 0;
 }
+
+int kashim_programs_select(const char *text, const struct kashim_identity *who)
+{
+	struct kashim_list_error error;
+	int selected = 1;
+
+	return kashim_parse_programs(text, who, &selected, &error) == 0 ? selected : 1;
+}

@@ -40,4 +40,11 @@ int kashim_parse_ports(const char *text, unsigned char *ports,
 int kashim_parse_programs(const char *text, const struct kashim_identity *who,
 			  int *selected, struct kashim_list_error *error);
 
+/*
+ * Does the list text select the program who (every program, when text is
+ * not a valid list)? For the tools, which match one list against many
+ * processes; the library matches itself while parsing.
+ */
+int kashim_programs_select(const char *text, const struct kashim_identity *who);
+
 #endif

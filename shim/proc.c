@@ -55,7 +55,8 @@ static void kashim_copy_basename(char *name, size_t size, const char *path, size
 	name[length] = '\0';
 }
 
-void kashim_read_identity(struct kashim_identity *who)
+void kashim_identity_from(struct kashim_identity *who, const char *exe_link,
+			  const char *argv0)
 {
 	static const char deleted[] = " (deleted)";
 	const size_t deleted_length = sizeof deleted - 1;
@@ -64,7 +65,7 @@ void kashim_read_identity(struct kashim_identity *who)
 	int saved_errno = errno;
 
 	who->exe[0] = '\0';
-	got = readlink("/proc/self/exe", path, sizeof path);
+	got = readlink(exe_link, path, sizeof path);
 	if (got > 0 && (size_t)got < sizeof path) {
 		size_t length = (size_t)got;
 
@@ -76,8 +77,12 @@ void kashim_read_identity(struct kashim_identity *who)
 		kashim_copy_basename(who->exe, sizeof who->exe, path, length);
 	}
 	who->argv0[0] = '\0';
-	if (program_invocation_name != NULL)
-		kashim_copy_basename(who->argv0, sizeof who->argv0, program_invocation_name,
-				     strlen(program_invocation_name));
+	if (argv0 != NULL)
+		kashim_copy_basename(who->argv0, sizeof who->argv0, argv0, strlen(argv0));
 	errno = saved_errno;
+}
+
+void kashim_read_identity(struct kashim_identity *who)
+{
+	kashim_identity_from(who, "/proc/self/exe", program_invocation_name);
 }

@@ -103,7 +103,7 @@ void kashim_report_socket(const struct kashim_config *cfg, const char *call, int
 	} else {
 		kashim_describe_timers(cfg, described, sizeof described);
 		kashim_log("%s fd=%d %s keepalive%s%s", call, fd, ends, described,
-			   result == KASHIM_REFUSED ? " (some options refused)" : "");
+			   result != 0 ? " (some options refused)" : "");
 	}
 	errno = saved_errno;
 }

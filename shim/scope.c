@@ -34,7 +34,7 @@ static int kashim_keepalive_already_on(int fd)
 	return value != 0;
 }
 
-enum kashim_outcome kashim_configure_scoped(const struct kashim_config *cfg, int fd, int port)
+int kashim_configure_scoped(const struct kashim_config *cfg, int fd, int port)
 {
 	if (!cfg->every_port) {
 		if (port == KASHIM_PORT_LOCAL)

@@ -29,6 +29,6 @@ int kashim_local_port(int fd);
  * getsockname with KASHIM_PORTS and KASHIM_PORT_LOCAL, a getsockopt with
  * KASHIM_POLICY=respect. Keeps errno; no allocation.
  */
-enum kashim_outcome kashim_configure_scoped(const struct kashim_config *cfg, int fd, int port);
+int kashim_configure_scoped(const struct kashim_config *cfg, int fd, int port);
 
 #endif

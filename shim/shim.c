@@ -7,6 +7,7 @@
  */
 #include "apply.h"
 #include "config.h"
+#include "config_table.h"
 #include "listeners.h"
 #include "log.h"
 #include "report.h"
@@ -92,6 +93,15 @@ static void kashim_warn(const char *message)
 	kashim_log("%s", message);
 }
 
+/* A bad value, with what is kept instead (the table's words), or a note. */
+static void kashim_warn_value(enum kashim_var var, int result, const char *message)
+{
+	if (result == KASHIM_REJECTED)
+		kashim_log("%s; %s", message, kashim_row(var)->fallback);
+	else
+		kashim_warn(message);
+}
+
 static const char *kashim_getenv(const char *name)
 {
 	return getenv(name);
@@ -122,7 +132,7 @@ static void kashim_init(void)
 		__atomic_store_n(&kashim_ready, 1, __ATOMIC_RELEASE);
 		return;
 	}
-	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn, NULL);
+	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn_value, NULL);
 	if (kashim_cfg.selected)
 		kashim_check_names(environ, kashim_warn);
 	if (libc_ahead && kashim_cfg.enabled && kashim_cfg.selected)
@@ -214,7 +224,7 @@ KASHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int
 static int kashim_listen(int fd, int backlog)
 {
 	int port = kashim_cfg.every_port ? KASHIM_PORT_LOCAL : kashim_local_port(fd);
-	int result = KASHIM_CONFIGURED, ret;
+	int result = 0, ret;
 
 	if (port != 0)
 		result = kashim_configure_scoped(&kashim_cfg, fd, port);

@@ -12,11 +12,15 @@
  * parser, so the wrapper and the library accept the same text and say the
  * same thing about a bad value. One exception: a duration in milliseconds
  * (--user-timeout) needs its unit here.
+ *
+ * kashim [OPTION]... --pid PID... configures running processes instead:
+ * see pid_retrofit.h.
  */
 #include "../shim/config.h"
 #include "../shim/config_table.h"
 #include "../shim/log.h"
 #include "build_config.h"
+#include "pid_retrofit.h"
 #include "preload.h"
 
 #include <errno.h>
@@ -34,6 +38,7 @@
 /* What the options asked for; NULL leaves the environment's value alone. */
 struct kashim_request {
 	const char *values[KASHIM_VAR_COUNT];
+	struct kashim_retrofit_request running; /* --pid, --watch */
 };
 
 static void kashim_usage_hint(void)
@@ -89,7 +94,12 @@ static void kashim_help(void)
 	       "it; unset, the default applies. libkashim.so is put first in\n"
 	       "LD_PRELOAD, once, keeping any libraries already there.\n\n"
 	       "Exit status: 125 if kashim itself fails, 126 if COMMAND cannot be run,\n"
-	       "127 if COMMAND is not found, otherwise the exit status of COMMAND.\n");
+	       "127 if COMMAND is not found, otherwise the exit status of COMMAND.\n\n"
+	       "Usage: kashim [OPTION]... --pid PID [--pid PID]... [--watch[=INTERVAL]]\n"
+	       "Configure running processes instead (Linux 5.6 or later):\n\n");
+	kashim_retrofit_help(stdout);
+	printf("\nExit status with --pid: 0 if everything was done, 1 if some process could\n"
+	       "not be reached or fully configured, 125 if kashim itself fails.\n");
 }
 
 /*
@@ -177,9 +187,10 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *name, *value;
-		char shown[1024];
+		char shown[1024], err[KASHIM_MESSAGE_MAX];
 		enum kashim_var var;
 		size_t len;
+		int taken;
 
 		if (strcmp(arg, "--") == 0)
 			return i + 1;
@@ -193,7 +204,11 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 		value = name[len] == '=' ? name + len + 1 : NULL;
 		var = kashim_find_option(name, len);
 		if (var == KASHIM_VAR_COUNT) {
-			if (!kashim_other_option(name, len, value))
+			taken = kashim_retrofit_option(&req->running, name, len, value, argc, argv,
+						       &i, err, sizeof err);
+			if (taken < 0)
+				kashim_usage_error("%s", err);
+			if (taken == 0 && !kashim_other_option(name, len, value))
 				kashim_usage_error("unrecognized option '%s'",
 						   kashim_shown(shown, sizeof shown, arg, (size_t)-1));
 			continue;
@@ -278,6 +293,9 @@ int main(int argc, char **argv)
 
 	memset(&req, 0, sizeof req);
 	command = kashim_parse_args(argc, argv, &req);
+	if (kashim_retrofit_wanted(&req.running))
+		return kashim_retrofit_run(&req.running, req.values,
+					   req.values[KASHIM_VAR_DEBUG] != NULL, command < argc);
 	if (command >= argc)
 		kashim_usage_error("missing COMMAND");
 

@@ -153,11 +153,11 @@ static const char *env_lookup(const char *name)
 	abort();
 }
 
-static void env_warn(const char *message)
+static void env_warn(enum kashim_var var, int result, const char *message)
 {
-	enum kashim_var var = kashim_find_var(message, strcspn(message, "="));
-
 	require(var < KASHIM_VAR_COUNT);
+	require(result == KASHIM_REJECTED || result == KASHIM_NOTED);
+	require(kashim_find_var(message, strcspn(message, "=")) == var);
 	require(env_values[var] != NULL);
 	env_warnings[var]++;
 	check_message(var, message);

@@ -32,6 +32,14 @@ static void print_warning(const char *message)
 	fprintf(stderr, "warning: %s\n", message);
 }
 
+static void print_value_warning(enum kashim_var var, int result, const char *message)
+{
+	if (result == KASHIM_REJECTED)
+		fprintf(stderr, "warning: %s; %s\n", message, kashim_row(var)->fallback);
+	else
+		print_warning(message);
+}
+
 int main(int argc, char **argv)
 {
 	char message[KASHIM_MESSAGE_MAX], value[1024];
@@ -43,7 +51,7 @@ int main(int argc, char **argv)
 		struct kashim_identity who;
 
 		kashim_read_system_timers(&system);
-		kashim_config_load(&cfg, lookup_env, print_warning, &system);
+		kashim_config_load(&cfg, lookup_env, print_value_warning, &system);
 		if (cfg.selected)
 			kashim_check_names(environ, print_warning);
 		kashim_read_identity(&who);

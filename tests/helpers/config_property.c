@@ -95,8 +95,10 @@ static const char *lookup_current(const char *name)
 	return strcmp(name, kashim_var_name(current_var)) == 0 ? current_text : NULL;
 }
 
-static void warn_current(const char *message)
+static void warn_current(enum kashim_var var, int result, const char *message)
 {
+	(void)var;
+	(void)result;
 	/* a note about a value kashim_parse accepted is expected; a warning is not */
 	if (current_result != KASHIM_NOTED)
 		violation("kashim_config_load warned about a value kashim_parse accepted",
