@@ -86,6 +86,10 @@ load helpers/common
 		# only in kashim_init, which runs once, from the constructor
 		# (the last two are variables: the program's name, for KASHIM_PROGRAMS)
 		dlsym | getenv | getauxval | pthread_once | __progname_full | program_invocation_name) ;;
+		# a call made while that init is under way on the caller's own thread
+		# (a signal handler interrupted it) goes to the kernel by syscall(2),
+		# a thin wrapper around the system call instruction
+		syscall) ;;
 		# the sanitizer builds' runtimes
 		__asan_* | __ubsan_* | __sanitizer_* | __tsan_*) ;;
 		*) flunk "libkashim.so imports $symbol, which is not known to be async-signal-safe" ;;

@@ -13,11 +13,12 @@
  *       the program turns SO_KEEPALIVE on with TCP_KEEPIDLE=IDLE itself,
  *       on the listener before listen / on the client before connect;
  *       --autobind leaves the listener unbound, for listen to pick a port
- *   sockprobe reuse accepted|direct
+ *   sockprobe reuse accepted|direct|dup2
  *       a listener made by listen() is closed and its fd number reused:
- *       first by an accepted socket, then by a listener made by raw syscall
- *       (accepted), or at once by that listener (direct); prints the
- *       options of a socket accepted from the last listener
+ *       first by an accepted socket, then by a listener listening by raw
+ *       syscall (accepted), or at once by that listener (direct), or by
+ *       such a listener made on another number and dup2()ed onto it
+ *       (dup2); prints the options of a socket accepted from the last one
  *   sockprobe acceptcost COUNT [--raw-listen]
  *       median and mean nanoseconds of one accept(2) call, over COUNT
  *       loopback connections
@@ -488,7 +489,20 @@ static int run_reuse(const char *how)
 		printf("accepted.fd=%d\n", accepted);
 		close(accepted);
 	}
-	last = make_listener(&raw, &target, &target_length);
+	if (strcmp(how, "dup2") == 0) {
+		/* made on another number while /dev/null holds first's, so that
+		 * socket() never sees first's number handed out again */
+		int hold = open("/dev/null", O_RDONLY);
+
+		last = make_listener(&raw, &target, &target_length);
+		close(hold);
+		if (hold != first || dup2(last, first) != first)
+			die("dup2");
+		close(last);
+		last = first;
+	} else {
+		last = make_listener(&raw, &target, &target_length);
+	}
 	printf("last.fd=%d\n", last);
 	close(client);
 	(void)connect_to(&raw, &target, target_length); /* open until exit */
