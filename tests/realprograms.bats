@@ -9,6 +9,7 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 load helpers/tools
+load helpers/nginx
 
 setup() {
 	WORK=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/kashim-real.XXXXXX")
@@ -39,38 +40,15 @@ accepted_options() {
 			print $5, $6, $7, $8; exit }'
 }
 
-# nginx with three listeners side by side: so_keepalive=off,
-# so_keepalive=30m::10, and a plain listen.
-write_nginx_conf() {
-	local dir
-	for dir in body proxy fastcgi uwsgi scgi; do mkdir -p "$WORK/$dir"; done
-	cat >"$WORK/nginx.conf" <<-EOF
-		daemon off;
-		master_process on;
-		worker_processes 1;
-		pid $WORK/nginx.pid;
-		error_log stderr;
-		events { worker_connections 64; }
-		http {
-		    access_log off;
-		    client_body_temp_path $WORK/body;
-		    proxy_temp_path $WORK/proxy;
-		    fastcgi_temp_path $WORK/fastcgi;
-		    uwsgi_temp_path $WORK/uwsgi;
-		    scgi_temp_path $WORK/scgi;
-		    server { listen 127.0.0.1:$OFF so_keepalive=off; return 200 "off\n"; }
-		    server { listen 127.0.0.1:$OWN so_keepalive=30m::10; return 200 "own\n"; }
-		    server { listen 127.0.0.1:$PLAIN; return 200 "plain\n"; }
-		}
-	EOF
-}
-
 # run_nginx [VAR=VALUE]...: nginx under those variables (none: no shim),
-# a client on each port; sets $off, $own and $plain to what the worker's
-# accepted sockets carry.
+# with three listeners side by side, so_keepalive=off, so_keepalive=30m::10
+# and a plain listen, and a client on each; sets $off, $own and $plain to
+# what the worker's accepted sockets carry.
 run_nginx() {
 	OFF=$(free_port) OWN=$(free_port) PLAIN=$(free_port)
-	write_nginx_conf
+	write_nginx_conf "listen 127.0.0.1:$OFF so_keepalive=off; return 200 off;" \
+		"listen 127.0.0.1:$OWN so_keepalive=30m::10; return 200 own;" \
+		"listen 127.0.0.1:$PLAIN; return 200 plain;"
 	if [ $# -gt 0 ]; then
 		start_background env LD_PRELOAD="$SHIM" "$@" nginx -p "$WORK" -c "$WORK/nginx.conf" -e stderr
 	else

@@ -55,15 +55,6 @@
 
 #define die(what) do { perror(what); exit(3); } while (0)
 
-static void print_options(const char *side, int fd)
-{
-	printf("%s.keepalive=%d\n", side, get_int(fd, SOL_SOCKET, SO_KEEPALIVE));
-	printf("%s.idle=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE));
-	printf("%s.intvl=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPINTVL));
-	printf("%s.cnt=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPCNT));
-	printf("%s.user_timeout=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT));
-}
-
 static void set_int(int fd, int level, int name, int value)
 {
 	if (setsockopt(fd, level, name, &value, sizeof value) != 0)
@@ -297,21 +288,6 @@ static int run_unix_keepalive(void)
 	accepted = accepted_socket(listener);
 	printf("accepted.keepalive=%d\n", get_int(accepted, SOL_SOCKET, SO_KEEPALIVE));
 	return 0;
-}
-
-static long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static int compare_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* sendto one datagram at a time to a socket that drains them as it goes. */

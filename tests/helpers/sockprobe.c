@@ -87,15 +87,6 @@ static void set_own_keepalive(int fd, int idle)
 		die("own keepalive");
 }
 
-static void print_options(const char *side, int fd)
-{
-	printf("%s.keepalive=%d\n", side, get_int(fd, SOL_SOCKET, SO_KEEPALIVE));
-	printf("%s.idle=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE));
-	printf("%s.intvl=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPINTVL));
-	printf("%s.cnt=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPCNT));
-	printf("%s.user_timeout=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT));
-}
-
 /* A listener on loopback (or [::] for the mapped case), any free port. */
 static int make_listener(const struct pair_options *opt, struct sockaddr_storage *target,
 			 socklen_t *target_length)
@@ -511,21 +502,6 @@ static int run_reuse(const char *how)
 		die("accept");
 	print_options("accepted", accepted);
 	return 0;
-}
-
-static long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static int compare_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
 }
 
 /*
