@@ -216,7 +216,7 @@ $(BUILD)/libstress-early.so: $(BUILD)/tests/helpers/stress_early.o
 
 # The cases a wider run under real programs broke (tests/defects.bats).
 $(BUILD)/edgeprobe: $(BUILD)/tests/helpers/edgeprobe.o
-	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 
 $(BUILD)/libearly-signal.so: $(BUILD)/tests/helpers/early_signal.o
 	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^

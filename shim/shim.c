@@ -256,16 +256,13 @@ static void kashim_after_accept(const char *call, int listener, int fd)
 		kashim_report_socket(&kashim_cfg, call, fd, NULL, 0, result);
 }
 
-#ifndef SYS_accept
-#define SYS_accept SYS_accept4 /* with a 0 flags argument: no SYS_accept here */
-#endif
-
 KASHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
 	int new_fd;
 
+	/* accept4 with no flags is accept, and every Linux port has it */
 	if (!kashim_enter())
-		return (int)KASHIM_PASS(accept, SYS_accept, fd, addr, addrlen);
+		return (int)KASHIM_PASS(accept4, SYS_accept4, fd, addr, addrlen, 0);
 	new_fd = kashim_real_accept(fd, addr, addrlen);
 	kashim_after_accept("accept", fd, new_fd);
 	return new_fd;

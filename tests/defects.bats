@@ -87,6 +87,16 @@ plain() {
 	assert_configured second
 }
 
+@test "connections queued before listen, accepted by threads at once: each configured" {
+	plain "$EDGEPROBE" backlog 4 50
+	assert_value accepted 100
+	assert_value configured 0
+	run under_shim "${CONFIG[@]}" "$EDGEPROBE" backlog 4 50
+	assert_status 0
+	# the 50 queued before listen were cloned unconfigured, the 50 after were not
+	assert_value configured 100
+}
+
 @test "a signal handler's connect while kashim initialises on its thread: no hang" {
 	local i
 	# control: the handler's connects run, and fail with EBADF, without the shim

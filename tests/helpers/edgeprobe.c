@@ -28,6 +28,12 @@
  *       the kernel refuses client Fast Open
  *   edgeprobe unix-keepalive
  *       a unix stream listener on which the program turned SO_KEEPALIVE on
+ *   edgeprobe backlog THREADS QUEUED
+ *       a listener listening by raw syscall (as one inherited from a
+ *       socket-activating parent would be) holds QUEUED connections when
+ *       the program calls listen() on it; QUEUED more come after; THREADS
+ *       threads accept all of them at once. Prints how many accepted
+ *       sockets carry keepalive
  *   edgeprobe udpcost COUNT
  *       median nanoseconds of one UDP sendto over COUNT datagrams
  */
@@ -36,11 +42,13 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -290,6 +298,55 @@ static int run_unix_keepalive(void)
 	return 0;
 }
 
+struct backlog_run {
+	int listener;
+	int total;
+	int taken;      /* accepts claimed so far, by every thread */
+	int configured; /* accepted sockets with keepalive on */
+};
+
+/* Claim an accept while any is left, so that no thread blocks for ever. */
+static void *backlog_thread(void *arg)
+{
+	struct backlog_run *run = arg;
+
+	while (__atomic_fetch_add(&run->taken, 1, __ATOMIC_RELAXED) < run->total) {
+		int fd = accept(run->listener, NULL, NULL);
+
+		if (fd < 0)
+			die("accept");
+		if (get_int(fd, SOL_SOCKET, SO_KEEPALIVE) == 1)
+			__atomic_fetch_add(&run->configured, 1, __ATOMIC_RELAXED);
+		close(fd);
+	}
+	return NULL;
+}
+
+static int run_backlog(int threads, int queued)
+{
+	struct backlog_run run = { .total = 2 * queued };
+	pthread_t ids[64];
+	struct sockaddr_in addr;
+	int i;
+
+	run.listener = bound_socket(0, &addr);
+	if (run.listener < 0 || threads > 64 || syscall(SYS_listen, run.listener, 4 * queued) != 0)
+		die("raw listen");
+	for (i = 0; i < queued; i++)
+		(void)connected_socket(&addr); /* open until exit */
+	if (listen(run.listener, 4 * queued) != 0)
+		die("listen");
+	for (i = 0; i < queued; i++)
+		(void)connected_socket(&addr);
+	for (i = 0; i < threads; i++)
+		if (pthread_create(&ids[i], NULL, backlog_thread, &run) != 0)
+			die("pthread_create");
+	for (i = 0; i < threads; i++)
+		pthread_join(ids[i], NULL);
+	printf("accepted=%d\nconfigured=%d\n", run.total, run.configured);
+	return 0;
+}
+
 /* sendto one datagram at a time to a socket that drains them as it goes. */
 static int run_udpcost(int count)
 {
@@ -337,9 +394,11 @@ int main(int argc, char **argv)
 		return run_fastopen(argv[2]);
 	if (argc == 2 && strcmp(argv[1], "unix-keepalive") == 0)
 		return run_unix_keepalive();
+	if (argc == 4 && strcmp(argv[1], "backlog") == 0 && atoi(argv[2]) > 0 && atoi(argv[3]) > 0)
+		return run_backlog(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && strcmp(argv[1], "udpcost") == 0 && atoi(argv[2]) > 0)
 		return run_udpcost(atoi(argv[2]));
 	fprintf(stderr, "usage: edgeprobe efault|relisten|shutdown-listen|reconnect|fdreuse|"
-			"mptcp|fastopen|unix-keepalive|udpcost ...\n");
+			"mptcp|fastopen|unix-keepalive|backlog|udpcost ...\n");
 	return 2;
 }
