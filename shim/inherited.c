@@ -41,15 +41,17 @@ static int kashim_connected_tcp(int fd)
 	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
 }
 
-static void kashim_configure_if_connected(const struct kashim_config *cfg, int fd)
+/* Returns whether fd was a connected TCP socket (configured or not). */
+static int kashim_configure_if_connected(const struct kashim_config *cfg, int fd)
 {
 	int result;
 
 	if (!kashim_connected_tcp(fd))
-		return;
+		return 0;
 	result = kashim_configure_scoped(cfg, fd, KASHIM_PORT_LOCAL);
 	if (cfg->debug)
 		kashim_report_socket(cfg, "inherited", fd, NULL, 0, result);
+	return 1;
 }
 
 void kashim_configure_inherited(const struct kashim_config *cfg, const char *listen_fds,
@@ -59,8 +61,12 @@ void kashim_configure_inherited(const struct kashim_config *cfg, const char *lis
 	long count = kashim_small_number(listen_fds), pid;
 	int fd;
 
-	for (fd = 0; fd < KASHIM_LISTEN_FDS_START; fd++)
-		kashim_configure_if_connected(cfg, fd);
+	/* inetd hands the connection over on stdin, and stdout and stderr
+	 * with it: only then are they worth a call each, on every exec. */
+	if (kashim_configure_if_connected(cfg, STDIN_FILENO)) {
+		kashim_configure_if_connected(cfg, STDOUT_FILENO);
+		kashim_configure_if_connected(cfg, STDERR_FILENO);
+	}
 	/* sd_listen_fds: the fds are this process's only when LISTEN_PID says so. */
 	if (count > 0) {
 		pid = kashim_small_number(listen_pid);
