@@ -182,12 +182,16 @@ run_mptcp() {
 }
 
 # The system calls the shim adds to sockprobe pair with SETTING, by name.
+# strace sets the environment itself (-E), so that only sockprobe, built
+# with the shim's C library, runs under LD_PRELOAD.
 added_calls() {
-	local trace=$BATS_TEST_TMPDIR/trace
+	local trace=$BATS_TEST_TMPDIR/trace vars=() var
+	for var in LD_PRELOAD="$SHIM_PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
+		"${CONFIG[@]}" $1; do
+		vars+=(-E "$var")
+	done
 	strace -f -qq -o "$trace.plain" "$SOCKPROBE" pair >/dev/null
-	# shellcheck disable=SC2086 # a setting may be two variables
-	strace -f -qq -o "$trace.shim" env LD_PRELOAD="$SHIM_PRELOAD" \
-		ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "${CONFIG[@]}" $1 "$SOCKPROBE" pair >/dev/null 2>&1
+	strace -f -qq -o "$trace.shim" "${vars[@]}" "$SOCKPROBE" pair >/dev/null 2>&1
 	comm -13 <(sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' "$trace.plain" | sort -u) \
 		<(sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' "$trace.shim" | sort -u)
 }
