@@ -186,12 +186,13 @@ run_mptcp() {
 # with the shim's C library, runs under LD_PRELOAD.
 added_calls() {
 	local trace=$BATS_TEST_TMPDIR/trace vars=() var
-	for var in LD_PRELOAD="$SHIM_PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" \
-		"${CONFIG[@]}" $1; do
+	# (LeakSanitizer cannot run under ptrace: off for these runs of an ASan build)
+	local asan=(-E ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0")
+	for var in LD_PRELOAD="$SHIM_PRELOAD" "${CONFIG[@]}" $1; do
 		vars+=(-E "$var")
 	done
-	strace -f -qq -o "$trace.plain" "$SOCKPROBE" pair >/dev/null
-	strace -f -qq -o "$trace.shim" "${vars[@]}" "$SOCKPROBE" pair >/dev/null 2>&1
+	strace -f -qq -o "$trace.plain" "${asan[@]}" "$SOCKPROBE" pair >/dev/null
+	strace -f -qq -o "$trace.shim" "${asan[@]}" "${vars[@]}" "$SOCKPROBE" pair >/dev/null 2>&1
 	comm -13 <(sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' "$trace.plain" | sort -u) \
 		<(sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' "$trace.shim" | sort -u)
 }
