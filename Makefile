@@ -39,7 +39,7 @@ LIBRARY_LDFLAGS = $(KASHIM_LDFLAGS) -Wl,-z,noseparate-code
 CONFIG_SOURCES = shim/config_table.c shim/values.c shim/parse.c shim/lists.c \
                  shim/env.c shim/proc.c shim/log.c
 SHIM_SOURCES = shim/shim.c $(CONFIG_SOURCES) shim/apply.c shim/scope.c \
-               shim/listeners.c shim/report.c shim/sockaddr.c
+               shim/seen.c shim/backlog.c shim/inherited.c shim/report.c shim/sockaddr.c
 SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
 # The parser and logger alone, for tools and tests that preload nothing.
 CONFIG_OBJECTS = $(CONFIG_SOURCES:%.c=$(BUILD)/%.o)
@@ -197,7 +197,7 @@ clean:
 # work; `make hardening` runs every step and times each.
 
 HARDENING_HELPERS = $(BUILD)/sigcheck $(BUILD)/config-property $(BUILD)/stress \
-                    $(BUILD)/libstress-early.so
+                    $(BUILD)/libstress-early.so $(BUILD)/edgeprobe $(BUILD)/libearly-signal.so
 HARDENING_STEPS   = sanitize tsan memcheck fuzz analyze musl-test
 
 .PHONY: hardening $(HARDENING_STEPS)
@@ -216,6 +216,13 @@ $(BUILD)/stress: $(BUILD)/tests/helpers/stress.o
 
 $(BUILD)/libstress-early.so: $(BUILD)/tests/helpers/stress_early.o
 	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+
+# The cases a wider run under real programs broke (tests/defects.bats).
+$(BUILD)/edgeprobe: $(BUILD)/tests/helpers/edgeprobe.o
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+
+$(BUILD)/libearly-signal.so: $(BUILD)/tests/helpers/early_signal.o
+	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 # Built with clang by `make fuzz`: CFLAGS carries -fsanitize=fuzzer-no-link
 # for the objects; only the link adds libFuzzer's main.

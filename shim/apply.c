@@ -5,21 +5,52 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262 /* Linux 5.6; older C libraries lack the name */
+#endif
+
 static int kashim_set_int(int fd, int level, int name, int value)
 {
 	return setsockopt(fd, level, name, &value, sizeof value);
 }
 
 /*
- * Does a failed TCP-level call mean "this is not a TCP socket"? UDP, raw
- * and SCTP sockets answer ENOPROTOOPT for level IPPROTO_TCP, unix sockets
- * EOPNOTSUPP, and an MPTCP socket on a kernel without keepalive support
- * EOPNOTSUPP too, which rightly leaves it alone.
+ * Is fd an MPTCP socket? Asked only after a TCP-level call failed: MPTCP
+ * refuses some TCP options (TCP_USER_TIMEOUT on 6.x kernels, the keepalive
+ * timers before 6.2) with ENOPROTOOPT or EOPNOTSUPP, the answers UDP and
+ * unix sockets give, yet accepts the rest.
  */
-static int kashim_means_not_tcp(int error)
+static int kashim_is_mptcp(int fd)
 {
-	return error == ENOPROTOOPT || error == EOPNOTSUPP ||
-	       error == ENOTSOCK || error == EBADF;
+	int protocol = 0;
+	socklen_t length = sizeof protocol;
+
+	return getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &length) == 0 &&
+	       protocol == IPPROTO_MPTCP;
+}
+
+/*
+ * Does a TCP-level call that failed with error still leave fd a TCP (or
+ * MPTCP) socket? UDP, raw and SCTP sockets answer ENOPROTOOPT for level
+ * IPPROTO_TCP, unix sockets EOPNOTSUPP, and so may MPTCP: only then is
+ * the protocol asked. Anything else (EINVAL, ...) is TCP refusing a value.
+ */
+static int kashim_tcp_despite(int fd, int error)
+{
+	if (error == ENOPROTOOPT || error == EOPNOTSUPP)
+		return kashim_is_mptcp(fd);
+	return error != ENOTSOCK && error != EBADF;
+}
+
+int kashim_is_tcp(int fd)
+{
+	int value, saved_errno = errno, tcp;
+	socklen_t length = sizeof value;
+
+	tcp = getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &value, &length) == 0 ||
+	      kashim_tcp_despite(fd, errno);
+	errno = saved_errno;
+	return tcp;
 }
 
 int kashim_configure(const struct kashim_config *cfg, int fd)
@@ -44,7 +75,7 @@ int kashim_configure(const struct kashim_config *cfg, int fd)
 			continue;
 		if (kashim_set_int(fd, IPPROTO_TCP, timers[i].name, timers[i].value) == 0) {
 			known_tcp = 1;
-		} else if (!known_tcp && kashim_means_not_tcp(errno)) {
+		} else if (!known_tcp && !kashim_tcp_despite(fd, errno)) {
 			errno = saved_errno;
 			return KASHIM_NOT_TCP;
 		} else {
@@ -57,7 +88,8 @@ int kashim_configure(const struct kashim_config *cfg, int fd)
 		int value;
 		socklen_t length = sizeof value;
 
-		if (getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &value, &length) != 0) {
+		if (getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &value, &length) != 0 &&
+		    !kashim_tcp_despite(fd, errno)) {
 			errno = saved_errno;
 			return KASHIM_NOT_TCP;
 		}

@@ -27,11 +27,19 @@ enum kashim_outcome {
  * Configure fd: the TCP timers that cfg sets, then SO_KEEPALIVE=1, in that
  * order so the keepalive timer starts from the configured idle time.
  * Returns KASHIM_NOT_TCP, having changed nothing, when fd is not a TCP
- * socket (the first TCP-level call tells, at the cost of no extra call);
+ * socket (the first TCP-level call tells, at the cost of no extra call,
+ * but for an SO_PROTOCOL query when it fails as MPTCP's refusals do);
  * otherwise KASHIM_CONFIGURED, or the KASHIM_FAILED_* bits of the options
  * the kernel refused.
  * errno is preserved; nothing is allocated; safe in a signal handler.
  */
 int kashim_configure(const struct kashim_config *cfg, int fd);
+
+/*
+ * Is fd a TCP (or MPTCP) socket? One getsockopt, two for MPTCP. For debug
+ * lines about sockets left alone before any TCP-level call was made.
+ * Keeps errno.
+ */
+int kashim_is_tcp(int fd);
 
 #endif

@@ -92,7 +92,11 @@ void kashim_report_socket(const struct kashim_config *cfg, const char *call, int
 	char ends[KASHIM_ENDS_MAX], described[128];
 	int saved_errno = errno;
 
-	if (result == KASHIM_NOT_TCP)
+	/* A socket left alone by scope had no TCP-level call to tell: ask, so
+	 * that UDP and unix sockets are never reported. */
+	if (result == KASHIM_NOT_TCP ||
+	    ((result == KASHIM_SKIPPED_PORT || result == KASHIM_SKIPPED_RESPECT) &&
+	     !kashim_is_tcp(fd)))
 		return;
 	kashim_describe_ends(ends, sizeof ends, call, fd, peer, peer_length);
 	if (result == KASHIM_SKIPPED_PORT) {

@@ -15,9 +15,10 @@
 size_t kashim_describe_config(const struct kashim_config *cfg, char *buf, size_t size);
 
 /*
- * Log what became of fd in call ("listen", "accept", "accept4" or
- * "connect"): result is kashim_configure_scoped's. peer is a connect's
- * address (NULL otherwise). Logs nothing for a socket that is not TCP.
+ * Log what became of fd in call ("listen", "accept", "accept4", "connect",
+ * "sendto", "sendmsg" or "inherited"): result is kashim_configure_scoped's.
+ * peer is a connect's address (NULL otherwise), which the kernel has
+ * already read. Logs nothing for a socket that is not TCP.
  * Keeps errno; may call getsockname/getpeername: debug only.
  */
 void kashim_report_socket(const struct kashim_config *cfg, const char *call, int fd,

@@ -33,12 +33,12 @@ load helpers/common
 	assert_value connected.idle 34
 }
 
-@test "libkashim.so exports exactly its wrappers: accept, accept4, connect, __connect, listen" {
+@test "libkashim.so exports exactly its wrappers: accept, accept4, connect, __connect, listen, sendmsg, sendto, socket" {
 	run bash -c "nm -D --defined-only '$SHIM' | awk '{print \$NF}' | LC_ALL=C sort | tr '\n' ' '"
 	assert_status 0
 	# musl-gcc's crti.o exports the ELF _init and _fini markers of every library
-	[ "$output" = "__connect accept accept4 connect listen " ] ||
-		{ shim_is_musl && [ "$output" = "__connect _fini _init accept accept4 connect listen " ]; } ||
+	[ "$output" = "__connect accept accept4 connect listen sendmsg sendto socket " ] ||
+		{ shim_is_musl && [ "$output" = "__connect _fini _init accept accept4 connect listen sendmsg sendto socket " ]; } ||
 		flunk "unexpected exports"
 }
 

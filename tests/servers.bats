@@ -4,6 +4,7 @@
 # idle time, a value no program here would pick by itself.
 
 load helpers/common
+load helpers/nginx
 
 setup() {
 	PORT=$(free_port)
@@ -30,30 +31,6 @@ server_side() {
 	echo "( sport = :$PORT )"
 }
 
-# A throw-away nginx configuration: foreground, master and one worker,
-# everything it writes kept in $WORK.
-write_nginx_conf() {
-	local dir
-	for dir in body proxy fastcgi uwsgi scgi; do mkdir -p "$WORK/$dir"; done
-	cat >"$WORK/nginx.conf" <<-EOF
-		daemon off;
-		master_process on;
-		worker_processes 1;
-		pid $WORK/nginx.pid;
-		error_log stderr;
-		events { worker_connections 64; }
-		http {
-		    access_log off;
-		    client_body_temp_path $WORK/body;
-		    proxy_temp_path $WORK/proxy;
-		    fastcgi_temp_path $WORK/fastcgi;
-		    uwsgi_temp_path $WORK/uwsgi;
-		    scgi_temp_path $WORK/scgi;
-		    server { listen 127.0.0.1:$PORT; location / { return 200 "ok\n"; } }
-		}
-	EOF
-}
-
 # start_redis [VAR=VALUE]... -- [REDIS ARGS]: redis-server under the shim.
 start_redis() {
 	local vars=()
@@ -65,7 +42,7 @@ start_redis() {
 }
 
 @test "nginx: a worker, whose environment nginx wiped, accepts configured connections" {
-	write_nginx_conf
+	write_nginx_conf "listen 127.0.0.1:$PORT; location / { return 200 \"ok\\n\"; }"
 	start_server env LD_PRELOAD="$SHIM" KASHIM_KEEPIDLE=41 nginx -p "$WORK" -c "$WORK/nginx.conf" -e stderr
 	local master=${BACKGROUND_PIDS[0]}
 	connect_idle_client
@@ -78,7 +55,7 @@ start_redis() {
 }
 
 @test "control: nginx without the shim has no keepalive timer" {
-	write_nginx_conf
+	write_nginx_conf "listen 127.0.0.1:$PORT; location / { return 200 \"ok\\n\"; }"
 	start_server nginx -p "$WORK" -c "$WORK/nginx.conf" -e stderr
 	connect_idle_client
 	wait_until 5 established "$(server_side)" || flunk "no connection"

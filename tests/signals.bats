@@ -89,6 +89,10 @@ load helpers/common
 		# variables, read with a plain load: the name in the log prefix (also
 		# in a handler), and the environment scanned once by kashim_init
 		__progname | program_invocation_short_name | __environ | environ) ;;
+		# a call made while that init is under way on the caller's own thread
+		# (a signal handler interrupted it) goes to the kernel by syscall(2),
+		# a thin wrapper around the system call instruction
+		syscall) ;;
 		# the sanitizer builds' runtimes
 		__asan_* | __ubsan_* | __sanitizer_* | __tsan_*) ;;
 		*) flunk "libkashim.so imports $symbol, which is not known to be async-signal-safe" ;;

@@ -6,19 +6,8 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-# LD_PRELOAD with the early library placed so that its constructor runs
-# before the shim's: glibc runs preloaded libraries' constructors last
-# first, musl first first.
-early_first_preload() {
-	if shim_is_musl; then
-		echo "$RUNTIME_PRELOAD$STRESS_EARLY:$SHIM"
-	else
-		echo "$SHIM_PRELOAD:$STRESS_EARLY"
-	fi
-}
-
 @test "threads, forks and constructor threads racing init: every connection configured" {
-	run --separate-stderr timeout 60 env LD_PRELOAD="$(early_first_preload)" KASHIM_DEBUG=1 \
+	run --separate-stderr timeout 60 env LD_PRELOAD="$(early_first_preload "$STRESS_EARLY")" KASHIM_DEBUG=1 \
 		KASHIM_KEEPIDLE=43 "$STRESS" 6 150 2 10 43
 	assert_status 0
 	assert_value early.connections 8

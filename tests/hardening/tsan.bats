@@ -2,7 +2,8 @@
 # ThreadSanitizer over the shim (make tsan: BUILD=build-tsan, everything
 # built by clang with -fsanitize=thread). The stress helper has threads
 # accepting and connecting while others fork, and threads started from a
-# constructor racing the shim's lazy initialisation. (The signal test,
+# constructor racing the shim's lazy initialisation; edgeprobe backlog has
+# threads taking queued connections off one listener's count. (The signal test,
 # tests/signals.bats, cannot run here: TSan defers a signal that arrives
 # during accept until the thread next enters the TSan runtime, so the
 # handler never runs while accept waits, shim or no shim.)
@@ -42,4 +43,12 @@ setup() {
 	assert_value pairs.configured 1200
 	assert_value children 16
 	assert_value children.configured 16
+}
+
+@test "queued connections taken by threads accepting at once, under ThreadSanitizer" {
+	run timeout 120 env TSAN_OPTIONS="$TSAN" LD_PRELOAD="$SHIM" KASHIM_KEEPIDLE=45 \
+		"$BUILD/edgeprobe" backlog 8 40
+	assert_status 0
+	assert_output_lacks ThreadSanitizer
+	assert_value configured 80
 }

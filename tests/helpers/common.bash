@@ -13,6 +13,8 @@ SIGCHECK=$BUILD/sigcheck
 CONFIG_PROPERTY=$BUILD/config-property
 STRESS=$BUILD/stress
 STRESS_EARLY=$BUILD/libstress-early.so
+EDGEPROBE=$BUILD/edgeprobe
+EARLY_SIGNAL=$BUILD/libearly-signal.so
 
 # What LD_PRELOAD must hold to load the shim (or another library of this
 # build). A library built with -fsanitize=address needs the ASan runtime it
@@ -43,6 +45,17 @@ skip_unless_loadable() {
 	if [ -n "$RUNTIME_PRELOAD" ] &&
 		! timeout 3 env LD_PRELOAD="${RUNTIME_PRELOAD%:}" ASAN_OPTIONS=detect_leaks=0 "$@" >/dev/null 2>&1; then
 		skip "$1 does not run with the ASan runtime preloaded, with or without kashim"
+	fi
+}
+
+# early_first_preload LIBRARY: LD_PRELOAD with LIBRARY placed so that its
+# constructor runs before the shim's: glibc runs preloaded libraries'
+# constructors last first, musl first first.
+early_first_preload() {
+	if shim_is_musl; then
+		echo "$RUNTIME_PRELOAD$1:$SHIM"
+	else
+		echo "$SHIM_PRELOAD:$1"
 	fi
 }
 

@@ -13,11 +13,12 @@
  *       the program turns SO_KEEPALIVE on with TCP_KEEPIDLE=IDLE itself,
  *       on the listener before listen / on the client before connect;
  *       --autobind leaves the listener unbound, for listen to pick a port
- *   sockprobe reuse accepted|direct
+ *   sockprobe reuse accepted|direct|dup2
  *       a listener made by listen() is closed and its fd number reused:
- *       first by an accepted socket, then by a listener made by raw syscall
- *       (accepted), or at once by that listener (direct); prints the
- *       options of a socket accepted from the last listener
+ *       first by an accepted socket, then by a listener listening by raw
+ *       syscall (accepted), or at once by that listener (direct), or by
+ *       such a listener made on another number and dup2()ed onto it
+ *       (dup2); prints the options of a socket accepted from the last one
  *   sockprobe acceptcost COUNT [--raw-listen]
  *       median and mean nanoseconds of one accept(2) call, over COUNT
  *       loopback connections
@@ -84,15 +85,6 @@ static void set_own_keepalive(int fd, int idle)
 	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0 ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) != 0)
 		die("own keepalive");
-}
-
-static void print_options(const char *side, int fd)
-{
-	printf("%s.keepalive=%d\n", side, get_int(fd, SOL_SOCKET, SO_KEEPALIVE));
-	printf("%s.idle=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE));
-	printf("%s.intvl=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPINTVL));
-	printf("%s.cnt=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_KEEPCNT));
-	printf("%s.user_timeout=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT));
 }
 
 /* A listener on loopback (or [::] for the mapped case), any free port. */
@@ -488,7 +480,20 @@ static int run_reuse(const char *how)
 		printf("accepted.fd=%d\n", accepted);
 		close(accepted);
 	}
-	last = make_listener(&raw, &target, &target_length);
+	if (strcmp(how, "dup2") == 0) {
+		/* made on another number while /dev/null holds first's, so that
+		 * socket() never sees first's number handed out again */
+		int hold = open("/dev/null", O_RDONLY);
+
+		last = make_listener(&raw, &target, &target_length);
+		close(hold);
+		if (hold != first || dup2(last, first) != first)
+			die("dup2");
+		close(last);
+		last = first;
+	} else {
+		last = make_listener(&raw, &target, &target_length);
+	}
 	printf("last.fd=%d\n", last);
 	close(client);
 	(void)connect_to(&raw, &target, target_length); /* open until exit */
@@ -497,21 +502,6 @@ static int run_reuse(const char *how)
 		die("accept");
 	print_options("accepted", accepted);
 	return 0;
-}
-
-static long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static int compare_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return (x > y) - (x < y);
 }
 
 /*

@@ -76,9 +76,10 @@ __attribute__((constructor)) static void early_constructor(void)
 	memset(&early_target, 0, sizeof early_target);
 	early_target.sin_family = AF_INET;
 	early_target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	early_listener = socket(AF_INET, SOCK_STREAM, 0);
-	/* listen by raw syscall: the shim's listen would run its init here,
-	 * before the threads exist, and there would be no race */
+	/* socket and listen by raw syscall: the shim's socket and listen would
+	 * run its init here, before the threads exist, and there would be no
+	 * race */
+	early_listener = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
 	if (early_listener < 0 ||
 	    bind(early_listener, (struct sockaddr *)&early_target, sizeof early_target) != 0 ||
 	    syscall(SYS_listen, early_listener, EARLY_THREADS) != 0 ||

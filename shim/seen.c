@@ -1,30 +1,31 @@
 /*
- * A static bitmap, one bit per fd below KASHIM_LISTENER_FDS (8 KiB of
+ * A static bitmap, one bit per fd below KASHIM_SEEN_FDS (8 KiB of
  * .bss, touched only where fds are marked): nothing is allocated, and a
  * fork copies it along with the fds it describes. Bits change with atomic
- * read-modify-writes, so threads that listen at once cannot lose a mark.
+ * read-modify-writes, so threads that listen or connect at once cannot
+ * lose a mark.
  */
-#include "listeners.h"
+#include "seen.h"
 
 #include <stddef.h>
 
 #define KASHIM_WORD_BITS (8 * sizeof(unsigned long))
 
-static unsigned long kashim_listeners[KASHIM_LISTENER_FDS / KASHIM_WORD_BITS];
+static unsigned long kashim_seen_bits[KASHIM_SEEN_FDS / KASHIM_WORD_BITS];
 
 /* The word holding fd's bit, or NULL for an fd outside the bitmap. */
 static unsigned long *kashim_word(int fd, unsigned long *bit)
 {
 	unsigned index;
 
-	if (fd < 0 || fd >= KASHIM_LISTENER_FDS)
+	if (fd < 0 || fd >= KASHIM_SEEN_FDS)
 		return NULL;
 	index = (unsigned)fd;
 	*bit = 1UL << (index % KASHIM_WORD_BITS);
-	return &kashim_listeners[index / KASHIM_WORD_BITS];
+	return &kashim_seen_bits[index / KASHIM_WORD_BITS];
 }
 
-void kashim_listener_mark(int fd)
+void kashim_seen_mark(int fd)
 {
 	unsigned long bit, *word = kashim_word(fd, &bit);
 
@@ -32,14 +33,14 @@ void kashim_listener_mark(int fd)
 		__atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
 }
 
-int kashim_listener_marked(int fd)
+int kashim_seen(int fd)
 {
 	unsigned long bit, *word = kashim_word(fd, &bit);
 
 	return word != NULL && (__atomic_load_n(word, __ATOMIC_RELAXED) & bit) != 0;
 }
 
-void kashim_listener_forget(int fd)
+void kashim_seen_forget(int fd)
 {
 	unsigned long bit, *word = kashim_word(fd, &bit);
 
