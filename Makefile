@@ -23,6 +23,27 @@ ifneq ($(CI),)
 WARNINGS += -Werror
 endif
 
+# What is built here runs on glibc 2.17 and later: the library and the
+# programs that ship or run on old systems link $(COMPAT), an archive of
+# the functions glibc has given newer symbol versions since (compat/). The
+# Makefile reads GLIBC_BASE, the version they bind to, from compat/glibc.h:
+# empty for another C library (musl), and off in sanitizer builds, whose
+# runtimes need a new glibc anyway.
+COMPAT_SOURCES = compat/start.c compat/stat.c compat/dlsym.c compat/pthread_once.c \
+                 compat/pthread.c
+GLIBC_BASE := $(if $(findstring -fsanitize,$(CFLAGS) $(LDFLAGS)),,$(shell \
+                echo KASHIM_GLIBC_BASE | $(CC) -E -P -include compat/glibc.h - 2>/dev/null | \
+                tr -d '"' | grep '^GLIBC_'))
+ifneq ($(GLIBC_BASE),)
+COMPAT = $(BUILD)/libkashim-compat.a
+# compat/dlsym.c's own lookup held against glibc's (tests/portable.bats)
+COMPAT_HELPERS = $(BUILD)/compat-dlsym
+# Before glibc 2.34 pthread_create and pthread_join lived in libpthread:
+# test programs that start threads name it (here libc has them, hence
+# --no-as-needed). The library never does: see compat/pthread_once.c.
+OLD_LIBPTHREAD = -Wl,--push-state,--no-as-needed -l:libpthread.so.0 -Wl,--pop-state
+endif
+
 # Project flags first, the user's CFLAGS last so they win.
 KASHIM_CFLAGS  = -std=c11 -D_GNU_SOURCE -O2 -fPIC -fvisibility=hidden \
                  $(WARNINGS) -MMD -MP
@@ -42,7 +63,7 @@ SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
 CONFIG_OBJECTS = $(BUILD)/shim/config.o $(BUILD)/shim/lists.o $(BUILD)/shim/log.o
 
 LIBRARY  = $(BUILD)/libkashim.so
-HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe
+HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe $(COMPAT_HELPERS)
 # Preloaded beside the shim by tests/alloc.bats: a counting malloc, and a
 # library that allocates on every connect (the counter's control).
 TEST_LIBS = $(BUILD)/alloc-count.so $(BUILD)/alloc-connect.so
@@ -68,11 +89,19 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(LIBRARY): $(SHIM_OBJECTS)
-	$(CC) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $(SHIM_OBJECTS) -ldl
+$(LIBRARY): $(SHIM_OBJECTS) $(COMPAT)
+	$(CC) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $(SHIM_OBJECTS) $(COMPAT) -ldl
 
-$(BUILD)/sockprobe: $(BUILD)/tests/helpers/sockprobe.o
-	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+# Each member is linked only into the binaries that call its function.
+$(BUILD)/libkashim-compat.a: $(COMPAT_SOURCES:%.c=$(BUILD)/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/sockprobe: $(BUILD)/tests/helpers/sockprobe.o $(COMPAT)
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ $(OLD_LIBPTHREAD) -lpthread
+
+$(BUILD)/compat-dlsym: $(BUILD)/tests/helpers/compat_dlsym.o $(COMPAT)
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/config-check: $(BUILD)/tests/helpers/config_check.o $(CONFIG_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
@@ -103,16 +132,16 @@ $(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/build_config.h
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS)
+$(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
+$(BUILD)/kashim-inspect: $(INSPECT_OBJECTS) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 # The unmodified server of the demo and the wire tests: it never calls
 # setsockopt, so any keepalive it shows comes from the shim.
 all: $(BUILD)/legacy_server
-$(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o
+$(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 test:
@@ -163,7 +192,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d \
+-include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d $(BUILD)/compat/*.d \
 	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d)
 
 # ---------------------------------------------------------------------------
