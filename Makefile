@@ -1,5 +1,7 @@
 # kashim: TCP keepalive for programs that never asked for it.
-# Targets: all (default), test, bench, install, uninstall, clean; and
+# Targets: all (default: the library and the two tools, nothing else),
+# test, demo, bench, install, uninstall, clean, fresh-root; test-helpers
+# (what the tests, the demo and hardening run beside the product); and
 # hardening (sanitize, tsan, memcheck, fuzz, analyze, musl-test), see below.
 
 PREFIX  ?= /usr/local
@@ -53,6 +55,7 @@ BENCH_EMPTY = $(BUILD)/bench-empty.so
 
 # Operator tools: the kashim wrapper and kashim-inspect.
 TOOLS = $(BUILD)/kashim $(BUILD)/kashim-inspect
+LEGACY_SERVER = $(BUILD)/legacy_server
 INSPECT_OBJECTS = $(BUILD)/tools/kashim_inspect.o $(BUILD)/tools/proc_fds.o \
                   $(BUILD)/tools/proc_tcp.o $(BUILD)/tools/sockopts.o \
                   $(BUILD)/tools/inspect_output.o
@@ -60,9 +63,14 @@ MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
 MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 
-.PHONY: all test demo bench install uninstall clean FORCE
+.PHONY: all test-helpers test demo bench install uninstall clean fresh-root FORCE
 
-all: $(LIBRARY) $(HELPERS) $(TOOLS) $(TEST_LIBS)
+# The product only: a user's `make` needs nothing but gcc and make.
+all: $(LIBRARY) $(TOOLS)
+
+# What the tests run beside the product; scripts/test builds it after
+# installing what it needs (uringprobe needs liburing-dev).
+test-helpers: $(LIBRARY) $(TOOLS) $(HELPERS) $(TEST_LIBS) $(LEGACY_SERVER)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -111,17 +119,23 @@ $(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
 
 # The unmodified server of the demo and the wire tests: it never calls
 # setsockopt, so any keepalive it shows comes from the shim.
-all: $(BUILD)/legacy_server
-$(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o
+$(LEGACY_SERVER): $(BUILD)/tests/helpers/legacy_server.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 test:
 	scripts/test
 
-demo: all
+# Builds what it runs once it has installed what it needs.
+demo:
 	@scripts/demo
 
-bench: all $(BENCH) $(BENCH_EMPTY)
+# The README's set-up line, make demo and make test on a pristine Debian
+# root (DEBIAN_SUITE, default bookworm); see scripts/fresh-root.
+DEBIAN_SUITE ?= bookworm
+fresh-root:
+	scripts/fresh-root $(DEBIAN_SUITE)
+
+bench: $(LIBRARY) $(BENCH) $(BENCH_EMPTY)
 	bench/run
 
 # One source file each, compiled and linked in one step.
@@ -167,8 +181,8 @@ clean:
 	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d)
 
 # ---------------------------------------------------------------------------
-# Hardening: helpers for the signal, property and stress tests (built in
-# every build, so the sanitizer and musl runs use them too), the fuzz
+# Hardening: helpers for the signal, property and stress tests (built with
+# the test helpers, so the sanitizer and musl runs use them too), the fuzz
 # target, and one target per machine check. scripts/hardening does the
 # work; `make hardening` runs every step and times each.
 
@@ -178,7 +192,7 @@ HARDENING_STEPS   = sanitize tsan memcheck fuzz analyze musl-test
 
 .PHONY: hardening $(HARDENING_STEPS)
 
-all: $(HARDENING_HELPERS)
+test-helpers: $(HARDENING_HELPERS)
 
 $(BUILD)/sigcheck: $(BUILD)/tests/helpers/sigcheck.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
