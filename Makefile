@@ -152,10 +152,25 @@ $(BENCH_EMPTY): bench/empty.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $<
 
+# The directories install puts files in. Each one it has to create,
+# parents included, is recorded (without DESTDIR) in INSTALLED_DIRS, added
+# to the record of an earlier install, so that uninstall removes those and
+# only those: a directory that was there before, even empty (Debian ships
+# an empty /usr/local/bin and /usr/local/share/man), stays.
+INSTALL_DIRS = $(LIBDIR) $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man7 \
+               $(DOCDIR)/examples/legacy.service.d
+INSTALLED_DIRS = $(DOCDIR)/installed-directories
+
 # The example drop-in is installed naming the library where it was put.
 install: $(LIBRARY) $(TOOLS)
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d
+	@created=$$(for dir in $(INSTALL_DIRS); do \
+		while [ -n "$$dir" ] && [ ! -d "$(DESTDIR)$$dir" ]; do echo "$$dir"; dir=$${dir%/*}; done; \
+	done); \
+	install -d $(INSTALL_DIRS:%=$(DESTDIR)%) && \
+	{ cat $(DESTDIR)$(INSTALLED_DIRS) 2>/dev/null; printf '%s\n' $$created; } | \
+		sed '/^$$/d' | sort -u >$(DESTDIR)$(INSTALLED_DIRS).new && \
+	chmod 0644 $(DESTDIR)$(INSTALLED_DIRS).new && \
+	mv -f $(DESTDIR)$(INSTALLED_DIRS).new $(DESTDIR)$(INSTALLED_DIRS)
 	install -m 0755 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libkashim.so
 	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(MANPAGES_1) $(DESTDIR)$(MANDIR)/man1/
@@ -164,15 +179,21 @@ install: $(LIBRARY) $(TOOLS)
 		>$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 
-# Exactly what install put there, and kashim's own doc directory once empty.
+# Exactly what install put there: its files, then the directories it
+# created, innermost first, each once empty; kashim's own doc directories
+# also when the record is missing.
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libkashim.so \
 		$(DESTDIR)$(BINDIR)/kashim $(DESTDIR)$(BINDIR)/kashim-inspect \
 		$(MANPAGES_1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
 		$(MANPAGES_7:man/%=$(DESTDIR)$(MANDIR)/man7/%) \
 		$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
-	rmdir $(DESTDIR)$(DOCDIR)/examples/legacy.service.d $(DESTDIR)$(DOCDIR)/examples \
-		$(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	@dirs=$$(cat $(DESTDIR)$(INSTALLED_DIRS) 2>/dev/null); \
+	rm -f $(DESTDIR)$(INSTALLED_DIRS); \
+	for dir in $$( printf '%s\n' $$dirs $(DOCDIR) $(DOCDIR)/examples \
+			$(DOCDIR)/examples/legacy.service.d | sort -r -u); do \
+		rmdir "$(DESTDIR)$$dir" 2>/dev/null || true; \
+	done
 
 clean:
 	rm -rf $(BUILD)
