@@ -1,5 +1,7 @@
 # kashim: TCP keepalive for programs that never asked for it.
-# Targets: all (default), test, bench, install, uninstall, clean; and
+# Targets: all (default: the library and the two tools, nothing else),
+# test, demo, bench, install, uninstall, clean, fresh-root; test-helpers
+# (what the tests, the demo and hardening run beside the product); and
 # hardening (sanitize, tsan, memcheck, fuzz, analyze, musl-test), see below.
 
 PREFIX  ?= /usr/local
@@ -74,6 +76,7 @@ BENCH_EMPTY = $(BUILD)/bench-empty.so
 
 # Operator tools: the kashim wrapper and kashim-inspect.
 TOOLS = $(BUILD)/kashim $(BUILD)/kashim-inspect
+LEGACY_SERVER = $(BUILD)/legacy_server
 INSPECT_OBJECTS = $(BUILD)/tools/kashim_inspect.o $(BUILD)/tools/proc_fds.o \
                   $(BUILD)/tools/proc_tcp.o $(BUILD)/tools/sockopts.o \
                   $(BUILD)/tools/inspect_output.o
@@ -81,9 +84,14 @@ MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
 MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 
-.PHONY: all test demo bench install uninstall clean FORCE
+.PHONY: all test-helpers test demo bench install uninstall clean fresh-root FORCE
 
-all: $(LIBRARY) $(HELPERS) $(TOOLS) $(TEST_LIBS)
+# The product only: a user's `make` needs nothing but gcc and make.
+all: $(LIBRARY) $(TOOLS)
+
+# What the tests run beside the product; scripts/test builds it after
+# installing what it needs (uringprobe needs liburing-dev).
+test-helpers: $(LIBRARY) $(TOOLS) $(HELPERS) $(TEST_LIBS) $(LEGACY_SERVER)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -140,17 +148,23 @@ $(BUILD)/kashim-inspect: $(INSPECT_OBJECTS) $(COMPAT)
 
 # The unmodified server of the demo and the wire tests: it never calls
 # setsockopt, so any keepalive it shows comes from the shim.
-all: $(BUILD)/legacy_server
-$(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o $(COMPAT)
+$(LEGACY_SERVER): $(BUILD)/tests/helpers/legacy_server.o $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 test:
 	scripts/test
 
-demo: all
+# Builds what it runs once it has installed what it needs.
+demo:
 	@scripts/demo
 
-bench: all $(BENCH) $(BENCH_EMPTY)
+# The README's set-up line, make demo and make test on a pristine Debian
+# root (DEBIAN_SUITE, default bookworm); see scripts/fresh-root.
+DEBIAN_SUITE ?= bookworm
+fresh-root:
+	scripts/fresh-root $(DEBIAN_SUITE)
+
+bench: $(LIBRARY) $(BENCH) $(BENCH_EMPTY)
 	bench/run
 
 # One source file each, compiled and linked in one step.
@@ -167,10 +181,25 @@ $(BENCH_EMPTY): bench/empty.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $<
 
+# The directories install puts files in. Each one it has to create,
+# parents included, is recorded (without DESTDIR) in INSTALLED_DIRS, added
+# to the record of an earlier install, so that uninstall removes those and
+# only those: a directory that was there before, even empty (Debian ships
+# an empty /usr/local/bin and /usr/local/share/man), stays.
+INSTALL_DIRS = $(LIBDIR) $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man7 \
+               $(DOCDIR)/examples/legacy.service.d
+INSTALLED_DIRS = $(DOCDIR)/installed-directories
+
 # The example drop-in is installed naming the library where it was put.
 install: $(LIBRARY) $(TOOLS)
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d
+	@created=$$(for dir in $(INSTALL_DIRS); do \
+		while [ -n "$$dir" ] && [ ! -d "$(DESTDIR)$$dir" ]; do echo "$$dir"; dir=$${dir%/*}; done; \
+	done); \
+	install -d $(INSTALL_DIRS:%=$(DESTDIR)%) && \
+	{ cat $(DESTDIR)$(INSTALLED_DIRS) 2>/dev/null; printf '%s\n' $$created; } | \
+		sed '/^$$/d' | sort -u >$(DESTDIR)$(INSTALLED_DIRS).new && \
+	chmod 0644 $(DESTDIR)$(INSTALLED_DIRS).new && \
+	mv -f $(DESTDIR)$(INSTALLED_DIRS).new $(DESTDIR)$(INSTALLED_DIRS)
 	install -m 0755 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libkashim.so
 	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(MANPAGES_1) $(DESTDIR)$(MANDIR)/man1/
@@ -179,15 +208,21 @@ install: $(LIBRARY) $(TOOLS)
 		>$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 
-# Exactly what install put there, and kashim's own doc directory once empty.
+# Exactly what install put there: its files, then the directories it
+# created, innermost first, each once empty; kashim's own doc directories
+# also when the record is missing.
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libkashim.so \
 		$(DESTDIR)$(BINDIR)/kashim $(DESTDIR)$(BINDIR)/kashim-inspect \
 		$(MANPAGES_1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
 		$(MANPAGES_7:man/%=$(DESTDIR)$(MANDIR)/man7/%) \
 		$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
-	rmdir $(DESTDIR)$(DOCDIR)/examples/legacy.service.d $(DESTDIR)$(DOCDIR)/examples \
-		$(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	@dirs=$$(cat $(DESTDIR)$(INSTALLED_DIRS) 2>/dev/null); \
+	rm -f $(DESTDIR)$(INSTALLED_DIRS); \
+	for dir in $$( printf '%s\n' $$dirs $(DOCDIR) $(DOCDIR)/examples \
+			$(DOCDIR)/examples/legacy.service.d | sort -r -u); do \
+		rmdir "$(DESTDIR)$$dir" 2>/dev/null || true; \
+	done
 
 clean:
 	rm -rf $(BUILD)
@@ -196,8 +231,8 @@ clean:
 	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d)
 
 # ---------------------------------------------------------------------------
-# Hardening: helpers for the signal, property and stress tests (built in
-# every build, so the sanitizer and musl runs use them too), the fuzz
+# Hardening: helpers for the signal, property and stress tests (built with
+# the test helpers, so the sanitizer and musl runs use them too), the fuzz
 # target, and one target per machine check. scripts/hardening does the
 # work; `make hardening` runs every step and times each.
 
@@ -207,7 +242,7 @@ HARDENING_STEPS   = sanitize tsan memcheck fuzz analyze musl-test
 
 .PHONY: hardening $(HARDENING_STEPS)
 
-all: $(HARDENING_HELPERS)
+test-helpers: $(HARDENING_HELPERS)
 
 $(BUILD)/sigcheck: $(BUILD)/tests/helpers/sigcheck.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread

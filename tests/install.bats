@@ -34,13 +34,20 @@ installed_files() {
 	(cd "$DEST" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
 }
 
+# Everything under DEST, directories included, relative to it, sorted.
+everything() {
+	(cd "$DEST" && find . -mindepth 1 | sed 's|^\./||' | sort)
+}
+
 @test "custom PREFIX and LIBDIR: exactly the expected files, the installed kashim works, uninstall removes them all" {
 	local libdir=$PREFIX/lib/x86_64-custom expected
+	mkdir "$DEST"
 	make_target install LIBDIR="$libdir"
 	expected="${PREFIX#/}/bin/kashim
 ${PREFIX#/}/bin/kashim-inspect
 ${libdir#/}/libkashim.so
 ${PREFIX#/}/share/doc/kashim/examples/legacy.service.d/keepalive.conf
+${PREFIX#/}/share/doc/kashim/installed-directories
 ${PREFIX#/}/share/man/man1/kashim-inspect.1
 ${PREFIX#/}/share/man/man1/kashim.1
 ${PREFIX#/}/share/man/man7/libkashim.7"
@@ -72,9 +79,21 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	stop_background
 
 	make_target uninstall LIBDIR="$libdir"
-	output=$(installed_files)
-	[ -z "$output" ] || flunk "uninstall left files behind"
-	[ ! -e "$DEST$PREFIX/share/doc/kashim" ] || flunk "uninstall left the doc directory"
+	output=$(everything)
+	[ -z "$output" ] || flunk "uninstall left these behind in a DESTDIR that was empty"
+}
+
+@test "uninstall removes the directories install created, and only those, after two installs" {
+	# what a fresh Debian has: empty /usr/local/bin and /usr/local/share/man
+	mkdir -p "$DEST$PREFIX/bin" "$DEST$PREFIX/share/man"
+	local before
+	before=$(everything)
+	make_target install
+	[ -d "$DEST$PREFIX/share/man/man1" ] && [ -d "$DEST$PREFIX/lib" ] || flunk "install made no directories"
+	make_target install
+	make_target uninstall
+	output=$(everything)
+	[ "$output" = "$before" ] || flunk "after uninstall, expected only: $before"
 }
 
 @test "default LIBDIR is PREFIX/lib, and an installed tree still works after it is moved" {
