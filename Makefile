@@ -1,6 +1,7 @@
 # kashim: TCP keepalive for programs that never asked for it.
 # Targets: all (default: the library and the two tools, nothing else),
-# test, demo, bench, install, uninstall, clean, fresh-root; test-helpers
+# test, demo, bench, install, uninstall, clean, fresh-root, old-glibc-check,
+# deb, deb-check; test-helpers
 # (what the tests, the demo and hardening run beside the product); and
 # hardening (sanitize, tsan, memcheck, fuzz, analyze, musl-test), see below.
 
@@ -10,9 +11,12 @@ BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/kashim
 DESTDIR ?=
-KASHIM_VERSION ?= 0.1.0
+# The one place the version is written; debian/changelog must agree
+# (debian/rules and tests/package.bats check).
+KASHIM_VERSION := $(strip $(file < VERSION))
 
 CC      ?= cc
+CPPFLAGS ?=
 CFLAGS  ?= -g
 LDFLAGS ?=
 BUILD   ?= build
@@ -84,7 +88,8 @@ MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
 MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 
-.PHONY: all test-helpers test demo bench install uninstall clean fresh-root FORCE
+.PHONY: all test-helpers test demo bench install uninstall clean fresh-root old-glibc-check \
+        deb deb-check FORCE
 
 # The product only: a user's `make` needs nothing but gcc and make.
 all: $(LIBRARY) $(TOOLS)
@@ -95,10 +100,11 @@ test-helpers: $(LIBRARY) $(TOOLS) $(HELPERS) $(TEST_LIBS) $(LEGACY_SERVER)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(KASHIM_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIBRARY): $(SHIM_OBJECTS) $(COMPAT)
-	$(CC) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $(SHIM_OBJECTS) $(COMPAT) -ldl
+	$(CC) -shared $(LIBRARY_LDFLAGS) -Wl,-soname,libkashim.so $(LDFLAGS) -o $@ $(SHIM_OBJECTS) \
+		$(COMPAT) -ldl
 
 # Each member is linked only into the binaries that call its function.
 $(BUILD)/libkashim-compat.a: $(COMPAT_SOURCES:%.c=$(BUILD)/%.o)
@@ -138,7 +144,7 @@ FORCE:
 
 $(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/build_config.h
 	@mkdir -p $(@D)
-	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CFLAGS) -c -o $@ $<
+	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
@@ -163,6 +169,11 @@ demo:
 DEBIAN_SUITE ?= bookworm
 fresh-root:
 	scripts/fresh-root $(DEBIAN_SUITE)
+
+# The library and tools built here, unchanged, at work on Debian 11 (glibc
+# 2.31) inside a fresh root; see scripts/old-glibc-check.
+old-glibc-check:
+	scripts/old-glibc-check
 
 bench: $(LIBRARY) $(BENCH) $(BENCH_EMPTY)
 	bench/run
@@ -190,7 +201,14 @@ INSTALL_DIRS = $(LIBDIR) $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man7 \
                $(DOCDIR)/examples/legacy.service.d
 INSTALLED_DIRS = $(DOCDIR)/installed-directories
 
-# The example drop-in is installed naming the library where it was put.
+# The man pages and the example drop-in are installed naming the paths
+# the install used (the tree's name the default prefix's) and the version.
+INSTALL_SED = sed -e 's|/usr/local/lib/libkashim\.so|$(LIBDIR)/libkashim.so|g' \
+                  -e 's|/usr/local/share/doc/kashim|$(DOCDIR)|g' \
+                  -e 's|"kashim [0-9][^"]*"|"kashim $(KASHIM_VERSION)"|'
+
+# Into the running system (no DESTDIR), ldconfig then adds the library to
+# the loader's cache, so that LD_PRELOAD=libkashim.so finds it by name.
 install: $(LIBRARY) $(TOOLS)
 	@created=$$(for dir in $(INSTALL_DIRS); do \
 		while [ -n "$$dir" ] && [ ! -d "$(DESTDIR)$$dir" ]; do echo "$$dir"; dir=$${dir%/*}; done; \
@@ -202,11 +220,18 @@ install: $(LIBRARY) $(TOOLS)
 	mv -f $(DESTDIR)$(INSTALLED_DIRS).new $(DESTDIR)$(INSTALLED_DIRS)
 	install -m 0755 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libkashim.so
 	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 $(MANPAGES_1) $(DESTDIR)$(MANDIR)/man1/
-	install -m 0644 $(MANPAGES_7) $(DESTDIR)$(MANDIR)/man7/
-	sed 's|/usr/local/lib/libkashim.so|$(LIBDIR)/libkashim.so|' $(SYSTEMD_EXAMPLE) \
-		>$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
+	for page in $(MANPAGES_1) $(MANPAGES_7); do \
+		section=$${page##*.}; \
+		$(INSTALL_SED) $$page >$(DESTDIR)$(MANDIR)/man$$section/$${page#man/} && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$$section/$${page#man/} || exit 1; \
+	done
+	$(INSTALL_SED) $(SYSTEMD_EXAMPLE) >$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
+	@if [ -z '$(DESTDIR)' ]; then \
+		ldconfig || echo 'kashim: ldconfig failed: LD_PRELOAD needs the full path $(LIBDIR)/libkashim.so' >&2; \
+		ldconfig -p | grep -qF ' => $(LIBDIR)/libkashim.so' || \
+		echo 'kashim: $(LIBDIR) is not in the loader'"'"'s search path: LD_PRELOAD needs the full path $(LIBDIR)/libkashim.so' >&2; \
+	fi
 
 # Exactly what install put there: its files, then the directories it
 # created, innermost first, each once empty; kashim's own doc directories
