@@ -175,6 +175,14 @@ fresh-root:
 old-glibc-check:
 	scripts/old-glibc-check
 
+# The binary Debian package, in $(BUILD)/deb (scripts/deb); and the package
+# checked with lintian and at work in Debian 11 and 12 roots (scripts/deb-check).
+deb:
+	scripts/deb
+
+deb-check:
+	scripts/deb-check
+
 bench: $(LIBRARY) $(BENCH) $(BENCH_EMPTY)
 	bench/run
 
