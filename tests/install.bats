@@ -40,7 +40,7 @@ everything() {
 }
 
 @test "custom PREFIX and LIBDIR: exactly the expected files, the installed kashim works, uninstall removes them all" {
-	local libdir=$PREFIX/lib/x86_64-custom expected
+	local libdir=$PREFIX/lib/x86_64-custom expected page
 	mkdir "$DEST"
 	make_target install LIBDIR="$libdir"
 	expected="${PREFIX#/}/bin/kashim
@@ -55,9 +55,15 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	[ "$output" = "$(sort <<<"$expected")" ] || flunk "installed files differ from: $expected"
 	[ ! -e "$PREFIX" ] || flunk "install wrote outside DESTDIR"
 	[ -x "$DEST$PREFIX/bin/kashim" ] && [ -x "$DEST$PREFIX/bin/kashim-inspect" ] || flunk "tools not executable"
-	for page in man1/kashim.1 man1/kashim-inspect.1 man7/libkashim.7; do
+	for page in man1/kashim.1 man1/kashim-inspect.1; do
 		cmp -s "$KASHIM_ROOT/man/${page#*/}" "$DEST$PREFIX/share/man/$page" || flunk "$page differs"
 	done
+	# libkashim(7) names the paths this install used, and is otherwise the tree's
+	page=$DEST$PREFIX/share/man/man7/libkashim.7
+	grep -qF "LD_PRELOAD=$libdir/libkashim.so" "$page" || flunk "libkashim.7 does not name $libdir"
+	grep -qF "$PREFIX/share/doc/kashim/examples" "$page" || flunk "libkashim.7 does not name the doc directory"
+	sed -e "s|$libdir/|/usr/local/lib/|g" -e "s|$PREFIX/share/doc/|/usr/local/share/doc/|g" "$page" |
+		cmp -s "$KASHIM_ROOT/man/libkashim.7" - || flunk "libkashim.7 differs beyond its paths"
 
 	# the installed kashim, found through PATH, preloads the installed library
 	run --separate-stderr env PATH="$DEST$PREFIX/bin:$PATH" kashim --debug --idle 44 --count 3 "$SOCKPROBE" pair
@@ -134,4 +140,25 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 		assert_value $side.user_timeout 110000
 	done
 	make_target uninstall LIBDIR="$libdir"
+}
+
+@test "make install into the running system runs ldconfig: LD_PRELOAD=libkashim.so works by name" {
+	[ "$(id -u)" -eq 0 ] || skip "installs into /usr/local: needs root"
+	# over an empty /usr/local and a copy of /etc (ldconfig's cache), in a
+	# private mount namespace: nothing outlives the test
+	cp -a /etc "$BATS_TEST_TMPDIR/etc"
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs /usr/local && mount --bind "$1/etc" /etc || exit 2
+		LD_PRELOAD=libkashim.so KASHIM_KEEPIDLE=47 "$4" pair 2>&1 | sed s/^/before./
+		make -s -C "$2" BUILD="$3" install || exit 3
+		ldconfig -p | grep -F libkashim.so
+		LD_PRELOAD=libkashim.so KASHIM_KEEPIDLE=47 "$4" pair 2>&1' \
+		sh "$BATS_TEST_TMPDIR" "$KASHIM_ROOT" "$INSTALL_BUILD" "$SOCKPROBE"
+	assert_status 0
+	# control: before the install the loader could not find it by name
+	assert_value before.accepted.keepalive 0
+	assert_output_has "=> /usr/local/lib/libkashim.so"
+	assert_value accepted.keepalive 1
+	assert_value accepted.idle 47
+	[ ! -e /usr/local/lib/libkashim.so ] || flunk "the install reached the real /usr/local"
 }
