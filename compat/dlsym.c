@@ -120,13 +120,19 @@ static int kashim_holds(const struct dl_phdr_info *info, uintptr_t address)
 	return 0;
 }
 
+/* A loaded object's address: dl_iterate_phdr and ELF give them as integers. */
+static void *kashim_at(uintptr_t address)
+{
+	return (void *)address; /* NOLINT(performance-no-int-to-ptr) */
+}
+
 /*
  * An address from the dynamic section: glibc's loader has rewritten most
  * of them to absolute addresses, but not the vDSO's, still offsets.
  */
-static const void *kashim_dynamic_address(const struct dl_phdr_info *info, ElfW(Addr) value)
+static const void *kashim_dynamic_address(const struct dl_phdr_info *info, uintptr_t value)
 {
-	return (const void *)(value < info->dlpi_addr ? info->dlpi_addr + value : value);
+	return kashim_at(value < info->dlpi_addr ? info->dlpi_addr + value : value);
 }
 
 /* dl_iterate_phdr's callback: stops (returns 1) at the object defining the name. */
@@ -145,7 +151,7 @@ static int kashim_search(struct dl_phdr_info *info, size_t size, void *data)
 	}
 	for (ElfW(Half) p = 0; p < info->dlpi_phnum; p++)
 		if (info->dlpi_phdr[p].p_type == PT_DYNAMIC)
-			dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[p].p_vaddr);
+			dyn = kashim_at(info->dlpi_addr + info->dlpi_phdr[p].p_vaddr);
 	for (; dyn != NULL && dyn->d_tag != DT_NULL; dyn++) {
 		const void *address = kashim_dynamic_address(info, dyn->d_un.d_ptr);
 
@@ -168,11 +174,11 @@ static int kashim_search(struct dl_phdr_info *info, size_t size, void *data)
 		i = kashim_sysv_find(sysv, &s, lookup->name, lookup->sysv_hash);
 	if (i == 0)
 		return 0;
-	lookup->found = (void *)(info->dlpi_addr + s.symtab[i].st_value);
+	lookup->found = kashim_at(info->dlpi_addr + s.symtab[i].st_value);
 	return 1;
 }
 
-void *kashim_find_symbol(void *handle, const char *name, const void *caller)
+void *kashim_find_symbol(const void *handle, const char *name, const void *caller)
 {
 	struct kashim_lookup lookup = {
 		.name = name,

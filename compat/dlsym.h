@@ -14,6 +14,6 @@
  * and later do for both handles (older glibc gave RTLD_NEXT the oldest);
  * the functions kashim binds have one.
  */
-void *kashim_find_symbol(void *handle, const char *name, const void *caller);
+void *kashim_find_symbol(const void *handle, const char *name, const void *caller);
 
 #endif

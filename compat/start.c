@@ -5,6 +5,7 @@
 #include "glibc.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef int (*kashim_main_fn)(int, char **, char **);
 
@@ -30,7 +31,9 @@ KASHIM_FIRST_VERSION(kashim_libc_start_main, __libc_start_main);
  */
 static int kashim_run_constructors(int argc, char **argv, char **envp)
 {
-	size_t count = (size_t)(__init_array_end - __init_array_start);
+	/* two symbols the linker puts around one array: distance by address */
+	size_t count = ((uintptr_t)__init_array_end - (uintptr_t)__init_array_start) /
+		       sizeof __init_array_start[0];
 
 	_init();
 	for (size_t i = 0; i < count; i++)
