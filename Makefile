@@ -243,7 +243,7 @@ install: $(LIBRARY) $(TOOLS)
 
 # Exactly what install put there: its files, then the directories it
 # created, innermost first, each once empty; kashim's own doc directories
-# also when the record is missing.
+# also when the record is missing. ldconfig forgets the library again.
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libkashim.so \
 		$(DESTDIR)$(BINDIR)/kashim $(DESTDIR)$(BINDIR)/kashim-inspect \
@@ -256,6 +256,7 @@ uninstall:
 			$(DOCDIR)/examples/legacy.service.d | sort -r -u); do \
 		rmdir "$(DESTDIR)$$dir" 2>/dev/null || true; \
 	done
+	@if [ -z '$(DESTDIR)' ]; then ldconfig || true; fi
 
 clean:
 	rm -rf $(BUILD)

@@ -142,7 +142,7 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	make_target uninstall LIBDIR="$libdir"
 }
 
-@test "make install into the running system runs ldconfig: LD_PRELOAD=libkashim.so works by name" {
+@test "make install into the running system runs ldconfig: LD_PRELOAD=libkashim.so works by name, until uninstall" {
 	[ "$(id -u)" -eq 0 ] || skip "installs into /usr/local: needs root"
 	# over an empty /usr/local and a copy of /etc (ldconfig's cache), in a
 	# private mount namespace: nothing outlives the test
@@ -152,7 +152,9 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 		LD_PRELOAD=libkashim.so KASHIM_KEEPIDLE=47 "$4" pair 2>&1 | sed s/^/before./
 		make -s -C "$2" BUILD="$3" install || exit 3
 		ldconfig -p | grep -F libkashim.so
-		LD_PRELOAD=libkashim.so KASHIM_KEEPIDLE=47 "$4" pair 2>&1' \
+		LD_PRELOAD=libkashim.so KASHIM_KEEPIDLE=47 "$4" pair 2>&1
+		make -s -C "$2" BUILD="$3" uninstall || exit 4
+		ldconfig -p | grep -F libkashim.so | sed s/^/uninstalled:/' \
 		sh "$BATS_TEST_TMPDIR" "$KASHIM_ROOT" "$INSTALL_BUILD" "$SOCKPROBE"
 	assert_status 0
 	# control: before the install the loader could not find it by name
@@ -160,5 +162,6 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	assert_output_has "=> /usr/local/lib/libkashim.so"
 	assert_value accepted.keepalive 1
 	assert_value accepted.idle 47
+	assert_output_lacks "uninstalled:"
 	[ ! -e /usr/local/lib/libkashim.so ] || flunk "the install reached the real /usr/local"
 }
