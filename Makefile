@@ -1,5 +1,8 @@
 # kashim: TCP keepalive for programs that never asked for it.
-# Targets: all (default), test, bench, install, uninstall, clean; and
+# Targets: all (default: the library and the two tools, nothing else),
+# test, demo, bench, install, uninstall, clean, fresh-root, old-glibc-check,
+# deb, deb-check; test-helpers
+# (what the tests, the demo and hardening run beside the product); and
 # hardening (sanitize, tsan, memcheck, fuzz, analyze, musl-test), see below.
 
 PREFIX  ?= /usr/local
@@ -8,9 +11,12 @@ BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/kashim
 DESTDIR ?=
-KASHIM_VERSION ?= 0.1.0
+# The one place the version is written; debian/changelog must agree
+# (debian/rules and tests/package.bats check).
+KASHIM_VERSION := $(strip $(file < VERSION))
 
 CC      ?= cc
+CPPFLAGS ?=
 CFLAGS  ?= -g
 LDFLAGS ?=
 BUILD   ?= build
@@ -21,6 +27,27 @@ WARNINGS = -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
 # newer compiler's new warning.
 ifneq ($(CI),)
 WARNINGS += -Werror
+endif
+
+# What is built here runs on glibc 2.17 and later: the library and the
+# programs that ship or run on old systems link $(COMPAT), an archive of
+# the functions glibc has given newer symbol versions since (compat/). The
+# Makefile reads GLIBC_BASE, the version they bind to, from compat/glibc.h:
+# empty for another C library (musl), and off in sanitizer builds, whose
+# runtimes need a new glibc anyway.
+COMPAT_SOURCES = compat/start.c compat/stat.c compat/dlsym.c compat/pthread_once.c \
+                 compat/pthread.c
+GLIBC_BASE := $(if $(findstring -fsanitize,$(CFLAGS) $(LDFLAGS)),,$(shell \
+                echo KASHIM_GLIBC_BASE | $(CC) -E -P -include compat/glibc.h - 2>/dev/null | \
+                tr -d '"' | grep '^GLIBC_'))
+ifneq ($(GLIBC_BASE),)
+COMPAT = $(BUILD)/libkashim-compat.a
+# compat/dlsym.c's own lookup held against glibc's (tests/portable.bats)
+COMPAT_HELPERS = $(BUILD)/compat-dlsym
+# Before glibc 2.34 pthread_create and pthread_join lived in libpthread:
+# test programs that start threads name it (here libc has them, hence
+# --no-as-needed). The library never does: see compat/pthread_once.c.
+OLD_LIBPTHREAD = -Wl,--push-state,--no-as-needed -l:libpthread.so.0 -Wl,--pop-state
 endif
 
 # Project flags first, the user's CFLAGS last so they win.
@@ -45,7 +72,7 @@ SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
 CONFIG_OBJECTS = $(CONFIG_SOURCES:%.c=$(BUILD)/%.o)
 
 LIBRARY  = $(BUILD)/libkashim.so
-HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe
+HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe $(COMPAT_HELPERS)
 # Preloaded beside the shim by tests/alloc.bats: a counting malloc, and a
 # library that allocates on every connect (the counter's control).
 TEST_LIBS = $(BUILD)/alloc-count.so $(BUILD)/alloc-connect.so
@@ -56,6 +83,7 @@ BENCH_EMPTY = $(BUILD)/bench-empty.so
 
 # Operator tools: the kashim wrapper and kashim-inspect.
 TOOLS = $(BUILD)/kashim $(BUILD)/kashim-inspect
+LEGACY_SERVER = $(BUILD)/legacy_server
 INSPECT_OBJECTS = $(BUILD)/tools/kashim_inspect.o $(BUILD)/tools/proc_fds.o \
                   $(BUILD)/tools/proc_tcp.o $(BUILD)/tools/sockopts.o \
                   $(BUILD)/tools/inspect_output.o $(BUILD)/tools/process.o \
@@ -71,19 +99,34 @@ MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
 MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 
-.PHONY: all test demo bench install uninstall clean FORCE
+.PHONY: all test-helpers test demo bench install uninstall clean fresh-root old-glibc-check \
+        deb deb-check FORCE
 
-all: $(LIBRARY) $(HELPERS) $(TOOLS) $(TEST_LIBS)
+# The product only: a user's `make` needs nothing but gcc and make.
+all: $(LIBRARY) $(TOOLS)
+
+# What the tests run beside the product; scripts/test builds it after
+# installing what it needs (uringprobe needs liburing-dev).
+test-helpers: $(LIBRARY) $(TOOLS) $(HELPERS) $(TEST_LIBS) $(LEGACY_SERVER)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(KASHIM_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(LIBRARY): $(SHIM_OBJECTS)
-	$(CC) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $(SHIM_OBJECTS) -ldl
+$(LIBRARY): $(SHIM_OBJECTS) $(COMPAT)
+	$(CC) -shared $(LIBRARY_LDFLAGS) -Wl,-soname,libkashim.so $(LDFLAGS) -o $@ $(SHIM_OBJECTS) \
+		$(COMPAT) -ldl
 
-$(BUILD)/sockprobe: $(BUILD)/tests/helpers/sockprobe.o
-	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+# Each member is linked only into the binaries that call its function.
+$(BUILD)/libkashim-compat.a: $(COMPAT_SOURCES:%.c=$(BUILD)/%.o)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/sockprobe: $(BUILD)/tests/helpers/sockprobe.o $(COMPAT)
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ $(OLD_LIBPTHREAD) -lpthread
+
+$(BUILD)/compat-dlsym: $(BUILD)/tests/helpers/compat_dlsym.o $(COMPAT)
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/config-check: $(BUILD)/tests/helpers/config_check.o $(CONFIG_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
@@ -112,26 +155,25 @@ FORCE:
 
 $(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/build_config.h
 	@mkdir -p $(@D)
-	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CFLAGS) -c -o $@ $<
+	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS) \
-                 $(RETROFIT_OBJECTS)
+                 $(RETROFIT_OBJECTS) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
+$(BUILD)/kashim-inspect: $(INSPECT_OBJECTS) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 # The unmodified server of the demo and the wire tests: it never calls
 # setsockopt, so any keepalive it shows comes from the shim.
-all: $(BUILD)/legacy_server
-$(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o
+$(LEGACY_SERVER): $(BUILD)/tests/helpers/legacy_server.o $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 # Servers and a client that no preload library reaches, for kashim --pid
 # and kashim-inspect --missing (tests/running.bats): one of each static.
 RUNNING_HELPERS = $(BUILD)/plain-server $(BUILD)/plain-server-static \
                   $(BUILD)/plain-client-static
-all: $(RUNNING_HELPERS)
+test-helpers: $(RUNNING_HELPERS)
 $(BUILD)/plain-server: $(BUILD)/tests/helpers/plain_server.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 $(BUILD)/plain-server-static: $(BUILD)/tests/helpers/plain_server.o
@@ -142,10 +184,30 @@ $(BUILD)/plain-client-static: $(BUILD)/tests/helpers/plain_client.o
 test:
 	scripts/test
 
-demo: all
+# Builds what it runs once it has installed what it needs.
+demo:
 	@scripts/demo
 
-bench: all $(BENCH) $(BENCH_EMPTY)
+# The README's set-up line, make demo and make test on a pristine Debian
+# root (DEBIAN_SUITE, default bookworm); see scripts/fresh-root.
+DEBIAN_SUITE ?= bookworm
+fresh-root:
+	scripts/fresh-root $(DEBIAN_SUITE)
+
+# The library and tools built here, unchanged, at work on Debian 11 (glibc
+# 2.31) inside a fresh root; see scripts/old-glibc-check.
+old-glibc-check:
+	scripts/old-glibc-check
+
+# The binary Debian package, in $(BUILD)/deb (scripts/deb); and the package
+# checked with lintian and at work in Debian 11 and 12 roots (scripts/deb-check).
+deb:
+	scripts/deb
+
+deb-check:
+	scripts/deb-check
+
+bench: $(LIBRARY) $(BENCH) $(BENCH_EMPTY)
 	bench/run
 
 # One source file each, compiled and linked in one step.
@@ -162,37 +224,73 @@ $(BENCH_EMPTY): bench/empty.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $<
 
-# The example drop-in is installed naming the library where it was put.
+# The directories install puts files in. Each one it has to create,
+# parents included, is recorded (without DESTDIR) in INSTALLED_DIRS, added
+# to the record of an earlier install, so that uninstall removes those and
+# only those: a directory that was there before, even empty (Debian ships
+# an empty /usr/local/bin and /usr/local/share/man), stays.
+INSTALL_DIRS = $(LIBDIR) $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man7 \
+               $(DOCDIR)/examples/legacy.service.d
+INSTALLED_DIRS = $(DOCDIR)/installed-directories
+
+# The man pages and the example drop-in are installed naming the paths
+# the install used (the tree's name the default prefix's) and the version.
+INSTALL_SED = sed -e 's|/usr/local/lib/libkashim\.so|$(LIBDIR)/libkashim.so|g' \
+                  -e 's|/usr/local/share/doc/kashim|$(DOCDIR)|g' \
+                  -e 's|"kashim [0-9][^"]*"|"kashim $(KASHIM_VERSION)"|'
+
+# Into the running system (no DESTDIR), ldconfig then adds the library to
+# the loader's cache, so that LD_PRELOAD=libkashim.so finds it by name.
 install: $(LIBRARY) $(TOOLS)
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d
+	@created=$$(for dir in $(INSTALL_DIRS); do \
+		while [ -n "$$dir" ] && [ ! -d "$(DESTDIR)$$dir" ]; do echo "$$dir"; dir=$${dir%/*}; done; \
+	done); \
+	install -d $(INSTALL_DIRS:%=$(DESTDIR)%) && \
+	{ cat $(DESTDIR)$(INSTALLED_DIRS) 2>/dev/null; printf '%s\n' $$created; } | \
+		sed '/^$$/d' | sort -u >$(DESTDIR)$(INSTALLED_DIRS).new && \
+	chmod 0644 $(DESTDIR)$(INSTALLED_DIRS).new && \
+	mv -f $(DESTDIR)$(INSTALLED_DIRS).new $(DESTDIR)$(INSTALLED_DIRS)
 	install -m 0755 $(LIBRARY) $(DESTDIR)$(LIBDIR)/libkashim.so
 	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
-	install -m 0644 $(MANPAGES_1) $(DESTDIR)$(MANDIR)/man1/
-	install -m 0644 $(MANPAGES_7) $(DESTDIR)$(MANDIR)/man7/
-	sed 's|/usr/local/lib/libkashim.so|$(LIBDIR)/libkashim.so|' $(SYSTEMD_EXAMPLE) \
-		>$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
+	for page in $(MANPAGES_1) $(MANPAGES_7); do \
+		section=$${page##*.}; \
+		$(INSTALL_SED) $$page >$(DESTDIR)$(MANDIR)/man$$section/$${page#man/} && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$$section/$${page#man/} || exit 1; \
+	done
+	$(INSTALL_SED) $(SYSTEMD_EXAMPLE) >$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
+	@if [ -z '$(DESTDIR)' ]; then \
+		ldconfig || echo 'kashim: ldconfig failed: LD_PRELOAD needs the full path $(LIBDIR)/libkashim.so' >&2; \
+		ldconfig -p | grep -qF ' => $(LIBDIR)/libkashim.so' || \
+		echo 'kashim: $(LIBDIR) is not in the loader'"'"'s search path: LD_PRELOAD needs the full path $(LIBDIR)/libkashim.so' >&2; \
+	fi
 
-# Exactly what install put there, and kashim's own doc directory once empty.
+# Exactly what install put there: its files, then the directories it
+# created, innermost first, each once empty; kashim's own doc directories
+# also when the record is missing. ldconfig forgets the library again.
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libkashim.so \
 		$(DESTDIR)$(BINDIR)/kashim $(DESTDIR)$(BINDIR)/kashim-inspect \
 		$(MANPAGES_1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
 		$(MANPAGES_7:man/%=$(DESTDIR)$(MANDIR)/man7/%) \
 		$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
-	rmdir $(DESTDIR)$(DOCDIR)/examples/legacy.service.d $(DESTDIR)$(DOCDIR)/examples \
-		$(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	@dirs=$$(cat $(DESTDIR)$(INSTALLED_DIRS) 2>/dev/null); \
+	rm -f $(DESTDIR)$(INSTALLED_DIRS); \
+	for dir in $$( printf '%s\n' $$dirs $(DOCDIR) $(DOCDIR)/examples \
+			$(DOCDIR)/examples/legacy.service.d | sort -r -u); do \
+		rmdir "$(DESTDIR)$$dir" 2>/dev/null || true; \
+	done
+	@if [ -z '$(DESTDIR)' ]; then ldconfig || true; fi
 
 clean:
 	rm -rf $(BUILD)
 
--include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d \
+-include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d $(BUILD)/compat/*.d \
 	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d)
 
 # ---------------------------------------------------------------------------
-# Hardening: helpers for the signal, property and stress tests (built in
-# every build, so the sanitizer and musl runs use them too), the fuzz
+# Hardening: helpers for the signal, property and stress tests (built with
+# the test helpers, so the sanitizer and musl runs use them too), the fuzz
 # target, and one target per machine check. scripts/hardening does the
 # work; `make hardening` runs every step and times each.
 
@@ -202,7 +300,7 @@ HARDENING_STEPS   = sanitize tsan memcheck fuzz analyze musl-test
 
 .PHONY: hardening $(HARDENING_STEPS)
 
-all: $(HARDENING_HELPERS)
+test-helpers: $(HARDENING_HELPERS)
 
 $(BUILD)/sigcheck: $(BUILD)/tests/helpers/sigcheck.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread

@@ -252,7 +252,9 @@ print(sorted(s["timer"]["kind"] for s in sockets))' <<<"$output"
 	local build=$BATS_TEST_TMPDIR/musl
 	run make -s -C "$KASHIM_ROOT" BUILD="$build" CC=musl-gcc "$build/kashim-inspect" "$build/kashim"
 	assert_status 0
-	file "$build/kashim-inspect" | grep -q 'ld-musl' || flunk "not linked with musl"
+	# the program interpreter names the C library it was linked with
+	run readelf -l "$build/kashim-inspect"
+	assert_output_has 'Requesting program interpreter: /lib/ld-musl'
 	run -125 --separate-stderr "$build/kashim" --count 128 true
 	[ "${stderr%%$'\n'*}" = 'kashim: invalid --count: KASHIM_KEEPCNT="128" is out of range (1-127)' ] ||
 		flunk "musl kashim's message"

@@ -34,13 +34,20 @@ installed_files() {
 	(cd "$DEST" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
 }
 
+# Everything under DEST, directories included, relative to it, sorted.
+everything() {
+	(cd "$DEST" && find . -mindepth 1 | sed 's|^\./||' | sort)
+}
+
 @test "custom PREFIX and LIBDIR: exactly the expected files, the installed kashim works, uninstall removes them all" {
-	local libdir=$PREFIX/lib/x86_64-custom expected
+	local libdir=$PREFIX/lib/x86_64-custom expected page
+	mkdir "$DEST"
 	make_target install LIBDIR="$libdir"
 	expected="${PREFIX#/}/bin/kashim
 ${PREFIX#/}/bin/kashim-inspect
 ${libdir#/}/libkashim.so
 ${PREFIX#/}/share/doc/kashim/examples/legacy.service.d/keepalive.conf
+${PREFIX#/}/share/doc/kashim/installed-directories
 ${PREFIX#/}/share/man/man1/kashim-inspect.1
 ${PREFIX#/}/share/man/man1/kashim.1
 ${PREFIX#/}/share/man/man7/libkashim.7"
@@ -48,9 +55,15 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	[ "$output" = "$(sort <<<"$expected")" ] || flunk "installed files differ from: $expected"
 	[ ! -e "$PREFIX" ] || flunk "install wrote outside DESTDIR"
 	[ -x "$DEST$PREFIX/bin/kashim" ] && [ -x "$DEST$PREFIX/bin/kashim-inspect" ] || flunk "tools not executable"
-	for page in man1/kashim.1 man1/kashim-inspect.1 man7/libkashim.7; do
+	for page in man1/kashim.1 man1/kashim-inspect.1; do
 		cmp -s "$KASHIM_ROOT/man/${page#*/}" "$DEST$PREFIX/share/man/$page" || flunk "$page differs"
 	done
+	# libkashim(7) names the paths this install used, and is otherwise the tree's
+	page=$DEST$PREFIX/share/man/man7/libkashim.7
+	grep -qF "LD_PRELOAD=$libdir/libkashim.so" "$page" || flunk "libkashim.7 does not name $libdir"
+	grep -qF "$PREFIX/share/doc/kashim/examples" "$page" || flunk "libkashim.7 does not name the doc directory"
+	sed -e "s|$libdir/|/usr/local/lib/|g" -e "s|$PREFIX/share/doc/|/usr/local/share/doc/|g" "$page" |
+		cmp -s "$KASHIM_ROOT/man/libkashim.7" - || flunk "libkashim.7 differs beyond its paths"
 
 	# the installed kashim, found through PATH, preloads the installed library
 	run --separate-stderr env PATH="$DEST$PREFIX/bin:$PATH" kashim --debug --idle 44 --count 3 "$SOCKPROBE" pair
@@ -72,9 +85,21 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	stop_background
 
 	make_target uninstall LIBDIR="$libdir"
-	output=$(installed_files)
-	[ -z "$output" ] || flunk "uninstall left files behind"
-	[ ! -e "$DEST$PREFIX/share/doc/kashim" ] || flunk "uninstall left the doc directory"
+	output=$(everything)
+	[ -z "$output" ] || flunk "uninstall left these behind in a DESTDIR that was empty"
+}
+
+@test "uninstall removes the directories install created, and only those, after two installs" {
+	# what a fresh Debian has: empty /usr/local/bin and /usr/local/share/man
+	mkdir -p "$DEST$PREFIX/bin" "$DEST$PREFIX/share/man"
+	local before
+	before=$(everything)
+	make_target install
+	[ -d "$DEST$PREFIX/share/man/man1" ] && [ -d "$DEST$PREFIX/lib" ] || flunk "install made no directories"
+	make_target install
+	make_target uninstall
+	output=$(everything)
+	[ "$output" = "$before" ] || flunk "after uninstall, expected only: $before"
 }
 
 @test "default LIBDIR is PREFIX/lib, and an installed tree still works after it is moved" {
@@ -115,4 +140,28 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 		assert_value $side.user_timeout 110000
 	done
 	make_target uninstall LIBDIR="$libdir"
+}
+
+@test "make install into the running system runs ldconfig: LD_PRELOAD=libkashim.so works by name, until uninstall" {
+	[ "$(id -u)" -eq 0 ] || skip "installs into /usr/local: needs root"
+	# over an empty /usr/local and a copy of /etc (ldconfig's cache), in a
+	# private mount namespace: nothing outlives the test
+	cp -a /etc "$BATS_TEST_TMPDIR/etc"
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs /usr/local && mount --bind "$1/etc" /etc || exit 2
+		LD_PRELOAD=libkashim.so KASHIM_KEEPIDLE=47 "$4" pair 2>&1 | sed s/^/before./
+		make -s -C "$2" BUILD="$3" install || exit 3
+		ldconfig -p | grep -F libkashim.so
+		LD_PRELOAD=libkashim.so KASHIM_KEEPIDLE=47 "$4" pair 2>&1
+		make -s -C "$2" BUILD="$3" uninstall || exit 4
+		ldconfig -p | grep -F libkashim.so | sed s/^/uninstalled:/' \
+		sh "$BATS_TEST_TMPDIR" "$KASHIM_ROOT" "$INSTALL_BUILD" "$SOCKPROBE"
+	assert_status 0
+	# control: before the install the loader could not find it by name
+	assert_value before.accepted.keepalive 0
+	assert_output_has "=> /usr/local/lib/libkashim.so"
+	assert_value accepted.keepalive 1
+	assert_value accepted.idle 47
+	assert_output_lacks "uninstalled:"
+	[ ! -e /usr/local/lib/libkashim.so ] || flunk "the install reached the real /usr/local"
 }

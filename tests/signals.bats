@@ -84,8 +84,11 @@ load helpers/common
 			memchr | memcmp | memcpy | memmove | memset | strchr | strcmp | strlen | \
 			strncmp | htons | ntohs | htonl | ntohl) ;;
 		# only in kashim_init, which runs once, from the constructor
-		# (the last two are variables: the program's name, for KASHIM_PROGRAMS)
-		dlsym | getenv | getauxval | pthread_once | __progname_full | program_invocation_name) ;;
+		# (dl_iterate_phdr: compat/dlsym.c's lookup where glibc's dlsym is
+		# missing; the last two are variables: the program's name, for
+		# KASHIM_PROGRAMS)
+		dlsym | dl_iterate_phdr | getenv | getauxval | pthread_once | __progname_full | \
+			program_invocation_name) ;;
 		# variables, read with a plain load: the name in the log prefix (also
 		# in a handler), and the environment scanned once by kashim_init
 		__progname | program_invocation_short_name | __environ | environ) ;;

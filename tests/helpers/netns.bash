@@ -23,13 +23,15 @@ NETNS_CLIENT_IF=kashim-client
 
 # netns_create TAG: create kashim-TAG-server and kashim-TAG-client; TAG
 # makes the names unique (include $$). Returns non-zero with ip's message
-# on stderr when namespaces cannot be made here, leaving nothing behind.
+# (and why, where ip does not say) on stderr when namespaces cannot be made
+# or entered here, leaving nothing behind.
 netns_create() {
 	# set each name only once it is ours, so a failure never deletes a
 	# namespace of the same name that belongs to someone else
 	NETNS_SERVER='' NETNS_CLIENT=''
 	ip netns add "kashim-$1-server" || return 1
 	NETNS_SERVER=kashim-$1-server
+	netns_check_exec || { netns_destroy; return 1; }
 	if ! ip netns add "kashim-$1-client"; then
 		netns_destroy
 		return 1
@@ -42,6 +44,24 @@ netns_create() {
 		netns_destroy
 		return 1
 	fi
+}
+
+# netns_check_exec: can commands run in the server's namespace? `ip netns
+# exec` and `ip -n` first make / a slave mount, which mount(2) refuses with EINVAL
+# where / is not a mount point (a chroot into a plain directory); ip says
+# only that the mount failed, so say why.
+netns_check_exec() {
+	local error
+	error=$(ip -n "$NETNS_SERVER" link show lo 2>&1 >/dev/null) && return 0
+	case $error in
+		*make-rslave*"Invalid argument"*)
+			printf '%s\n' "$error:" \
+				"  / is not a mount point here (a chroot into a plain directory?), and" \
+				"  ip netns exec and ip -n make it a slave mount first. Make it one before" \
+				"  the chroot (mount --bind DIR DIR), or run this on the machine itself." >&2 ;;
+		*) printf '%s\n' "$error" >&2 ;;
+	esac
+	return 1
 }
 
 # netns_bring_up NS IF ADDR: give IF its address and bring it and lo up.
