@@ -37,8 +37,10 @@ plain() {
 	assert_status 0
 	assert_configured connected
 	output=$(sed -n '/^[0-9]* *connect(/,$p' "$trace" | sed -n '1,/^[0-9]* *accept/p')
-	# connect, then kashim's 4 setsockopt calls (3 timers, SO_KEEPALIVE), then accept
-	[ "$(printf '%s\n' "$output" | grep -c 'setsockopt(')" -eq 4 ] || flunk "expected 4 setsockopt"
+	# connect, then kashim's setsockopt calls (one a timer in CONFIG, then
+	# SO_KEEPALIVE), then accept
+	[ "$(printf '%s\n' "$output" | grep -c 'setsockopt(')" -eq $((${#CONFIG[@]} + 1)) ] ||
+		flunk "expected $((${#CONFIG[@]} + 1)) setsockopt"
 	[ "$(printf '%s\n' "$output" | grep -cvE 'setsockopt\(|^[0-9]* *(connect|accept)')" -eq 0 ] ||
 		flunk "another call on the connect path"
 }
@@ -138,8 +140,13 @@ run_mptcp() {
 	assert_value connected.keepalive 1
 	assert_value accepted.keepalive 1
 	run_mptcp under_shim "${CONFIG[@]}" KASHIM_USER_TIMEOUT=5000
-	assert_configured connected
-	assert_configured accepted
+	local side
+	for side in connected accepted; do
+		assert_value "$side.keepalive" 1
+		assert_value "$side.idle" 31
+		assert_value "$side.intvl" 7
+		assert_value "$side.cnt" 4
+	done
 }
 
 @test "a TCP Fast Open client (sendto or sendmsg with MSG_FASTOPEN) is configured" {
