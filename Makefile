@@ -176,10 +176,15 @@ RUNNING_HELPERS = $(BUILD)/plain-server $(BUILD)/plain-server-static \
 test-helpers: $(RUNNING_HELPERS)
 $(BUILD)/plain-server: $(BUILD)/tests/helpers/plain_server.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
-$(BUILD)/plain-server-static: $(BUILD)/tests/helpers/plain_server.o
-	$(CC) -static $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
-$(BUILD)/plain-client-static: $(BUILD)/tests/helpers/plain_client.o
-	$(CC) -static $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+# The static ones from source, without the user's CFLAGS and LDFLAGS: a
+# sanitizer build's flags cannot link -static, and these programs stand for
+# someone else's binary, not for kashim's code.
+$(BUILD)/plain-server-static: tests/helpers/plain_server.c
+	@mkdir -p $(@D)
+	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $<
+$(BUILD)/plain-client-static: tests/helpers/plain_client.c
+	@mkdir -p $(@D)
+	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $<
 
 test:
 	scripts/test
