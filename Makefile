@@ -103,7 +103,15 @@ $(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/build_config.h
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS)
+# kashim supervises static programs with the library's own configuration,
+# scope and apply code (tools/supervise.c and what it uses).
+SUPERVISE_OBJECTS = $(BUILD)/tools/launch.o $(BUILD)/tools/elf_static.o \
+                    $(BUILD)/tools/supervise.o $(BUILD)/tools/serve.o \
+                    $(BUILD)/tools/seccomp_notify.o $(BUILD)/tools/socket_set.o \
+                    $(BUILD)/shim/apply.o $(BUILD)/shim/scope.o $(BUILD)/shim/report.o \
+                    $(BUILD)/shim/sockaddr.o
+$(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(SUPERVISE_OBJECTS) \
+                 $(CONFIG_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
@@ -114,6 +122,12 @@ $(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
 all: $(BUILD)/legacy_server
 $(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+# A statically linked test program (tests/static.bats): LD_PRELOAD cannot
+# reach it, so kashim supervises it.
+all: $(BUILD)/static-peer
+$(BUILD)/static-peer: $(BUILD)/tests/helpers/static_peer.o
+	$(CC) -static $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 
 test:
 	scripts/test

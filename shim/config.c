@@ -78,6 +78,25 @@ const char *kashim_var_accepts(enum kashim_var var)
 	return kashim_specs[var].accepts;
 }
 
+/* What a bad value of each variable leaves in force, for its warning. */
+static const char *const kashim_fallbacks[KASHIM_VAR_COUNT] = {
+	[KASHIM_VAR_KEEPALIVE] = "keeping keepalive on",
+	[KASHIM_VAR_KEEPIDLE] = "keeping the system default",
+	[KASHIM_VAR_KEEPINTVL] = "keeping the system default",
+	[KASHIM_VAR_KEEPCNT] = "keeping the system default",
+	[KASHIM_VAR_USER_TIMEOUT] = "leaving TCP_USER_TIMEOUT unset",
+	[KASHIM_VAR_DEBUG] = "keeping debug off",
+	[KASHIM_VAR_SIDES] = "keeping both sides",
+	[KASHIM_VAR_POLICY] = "keeping override",
+	[KASHIM_VAR_PORTS] = "keeping every port",
+	[KASHIM_VAR_PROGRAMS] = "keeping every program",
+};
+
+const char *kashim_var_fallback(enum kashim_var var)
+{
+	return kashim_fallbacks[var];
+}
+
 static int kashim_is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -535,7 +554,8 @@ static void kashim_copy_basename(char *name, size_t size, const char *path, size
 	name[length] = '\0';
 }
 
-void kashim_read_identity(struct kashim_identity *who)
+void kashim_read_identity_of(struct kashim_identity *who, const char *exe_link,
+			     const char *argv0)
 {
 	static const char deleted[] = " (deleted)";
 	const size_t deleted_length = sizeof deleted - 1;
@@ -544,7 +564,7 @@ void kashim_read_identity(struct kashim_identity *who)
 	int saved_errno = errno;
 
 	who->exe[0] = '\0';
-	got = readlink("/proc/self/exe", path, sizeof path);
+	got = readlink(exe_link, path, sizeof path);
 	if (got > 0 && (size_t)got < sizeof path) {
 		size_t length = (size_t)got;
 
@@ -556,10 +576,14 @@ void kashim_read_identity(struct kashim_identity *who)
 		kashim_copy_basename(who->exe, sizeof who->exe, path, length);
 	}
 	who->argv0[0] = '\0';
-	if (program_invocation_name != NULL)
-		kashim_copy_basename(who->argv0, sizeof who->argv0, program_invocation_name,
-				     strlen(program_invocation_name));
+	if (argv0 != NULL)
+		kashim_copy_basename(who->argv0, sizeof who->argv0, argv0, strlen(argv0));
 	errno = saved_errno;
+}
+
+void kashim_read_identity(struct kashim_identity *who)
+{
+	kashim_read_identity_of(who, "/proc/self/exe", program_invocation_name);
 }
 
 int kashim_port_selected(const struct kashim_config *cfg, unsigned port)

@@ -88,6 +88,9 @@ const char *kashim_var_name(enum kashim_var var);
 /* What the variable accepts, in words, for messages and --help. */
 const char *kashim_var_accepts(enum kashim_var var);
 
+/* What a bad value leaves in force ("keeping the system default"). */
+const char *kashim_var_fallback(enum kashim_var var);
+
 /*
  * Parse one value. Returns 0 and stores it in *value (seconds, probes,
  * milliseconds, 0/1 for switches, KASHIM_AUTO for "auto", KASHIM_SIDE_*
@@ -127,6 +130,13 @@ void kashim_read_system_timers(struct kashim_system_timers *timers);
  * Keeps errno; no stdio, no allocation.
  */
 void kashim_read_identity(struct kashim_identity *who);
+
+/*
+ * The same for another process: the exe link to read ("/proc/PID/exe")
+ * and its argv[0] (NULL when unknown).
+ */
+void kashim_read_identity_of(struct kashim_identity *who, const char *exe_link,
+			     const char *argv0);
 
 /* Is port selected by cfg (always, without KASHIM_PORTS)? */
 int kashim_port_selected(const struct kashim_config *cfg, unsigned port);

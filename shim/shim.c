@@ -84,23 +84,9 @@ static void *kashim_bind(const char *name, const void *self, int *libc_ahead)
 	return real;
 }
 
-/* What a bad value of each variable leaves in force, for its warning. */
-static const char *const kashim_fallbacks[KASHIM_VAR_COUNT] = {
-	[KASHIM_VAR_KEEPALIVE] = "keeping keepalive on",
-	[KASHIM_VAR_KEEPIDLE] = "keeping the system default",
-	[KASHIM_VAR_KEEPINTVL] = "keeping the system default",
-	[KASHIM_VAR_KEEPCNT] = "keeping the system default",
-	[KASHIM_VAR_USER_TIMEOUT] = "leaving TCP_USER_TIMEOUT unset",
-	[KASHIM_VAR_DEBUG] = "keeping debug off",
-	[KASHIM_VAR_SIDES] = "keeping both sides",
-	[KASHIM_VAR_POLICY] = "keeping override",
-	[KASHIM_VAR_PORTS] = "keeping every port",
-	[KASHIM_VAR_PROGRAMS] = "keeping every program",
-};
-
 static void kashim_warn(enum kashim_var var, const char *message)
 {
-	kashim_log("%s; %s", message, kashim_fallbacks[var]);
+	kashim_log("%s; %s", message, kashim_var_fallback(var));
 }
 
 static const char *kashim_getenv(const char *name)

@@ -15,6 +15,7 @@
 #include "../shim/log.h"
 #include "build_config.h"
 #include "preload.h"
+#include "supervise.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -53,6 +54,7 @@ static const struct kashim_value_option kashim_value_options[] = {
 struct kashim_request {
 	const char *values[KASHIM_VAR_COUNT];
 	int debug;
+	struct kashim_launch launch; /* --mode, --run-unconfigured */
 };
 
 static void kashim_usage_hint(void)
@@ -90,6 +92,7 @@ static void kashim_help(void)
 		if (o->note != NULL)
 			printf("      %s\n", o->note);
 	}
+	kashim_launch_help();
 	printf("  --debug\n      log the configuration and each configured socket to\n"
 	       "      stderr (KASHIM_DEBUG=1)\n"
 	       "  --help\n      show this help and exit\n"
@@ -143,12 +146,19 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 		const char *arg = argv[i];
 		const struct kashim_value_option *o;
 		const char *name, *value;
+		char message[160];
 		size_t len;
+		int launch;
 
 		if (strcmp(arg, "--") == 0)
 			return i + 1;
 		if (arg[0] != '-' || arg[1] == '\0')
 			return i; /* COMMAND ("-" alone is a file name) */
+		launch = kashim_launch_option(&req->launch, argc, argv, &i, message, sizeof message);
+		if (launch < 0)
+			kashim_usage_error("%s", message);
+		if (launch > 0)
+			continue;
 		if (arg[1] != '-')
 			kashim_usage_error("unrecognized option '%s'", arg);
 		name = arg + 2;
@@ -183,7 +193,10 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 	return i;
 }
 
-/* Export the requested variables and LD_PRELOAD. Exits 125 on failure. */
+/*
+ * Export the requested variables, and LD_PRELOAD unless library is NULL.
+ * Exits 125 on failure.
+ */
 static void kashim_set_environment(const struct kashim_request *req, const char *library)
 {
 	char *preload;
@@ -196,6 +209,8 @@ static void kashim_set_environment(const struct kashim_request *req, const char 
 	}
 	if (req->debug && setenv(kashim_var_name(KASHIM_VAR_DEBUG), "1", 1) != 0)
 		goto fail;
+	if (library == NULL)
+		return;
 	preload = kashim_preload_compose(getenv("LD_PRELOAD"), library);
 	if (preload == NULL || setenv("LD_PRELOAD", preload, 1) != 0)
 		goto fail;
@@ -212,25 +227,31 @@ int main(int argc, char **argv)
 {
 	struct kashim_request req;
 	char library[PATH_MAX], err[3 * PATH_MAX];
-	int command, saved_errno;
+	int command, saved_errno, supervised;
 
 	memset(&req, 0, sizeof req);
 	command = kashim_parse_args(argc, argv, &req);
 	if (command >= argc)
 		kashim_usage_error("missing COMMAND");
 
-	if (kashim_find_library(KASHIM_LIB_FROM_BIN, library, sizeof library,
+	/* A static COMMAND is supervised: no library to find or preload. */
+	supervised = kashim_launch_supervised(&req.launch, argv[command]);
+	if (supervised) {
+		kashim_set_environment(&req, NULL);
+		kashim_supervise(argv + command, &req.launch);
+	} else if (kashim_find_library(KASHIM_LIB_FROM_BIN, library, sizeof library,
 				err, sizeof err) != 0) {
 		fprintf(stderr, "kashim: %s\n", err);
 		return KASHIM_EXIT_FAILURE;
 	}
 	/* LD_PRELOAD has no quoting: its entries end at a space or a colon */
-	if (strpbrk(library, " :\t\n") != NULL) {
+	if (!supervised && strpbrk(library, " :\t\n") != NULL) {
 		fprintf(stderr, "kashim: cannot preload %s: LD_PRELOAD cannot hold a path "
 			"with a space or a colon; install kashim elsewhere\n", library);
 		return KASHIM_EXIT_FAILURE;
 	}
-	kashim_set_environment(&req, library);
+	if (!supervised)
+		kashim_set_environment(&req, library);
 
 	execvp(argv[command], argv + command);
 	saved_errno = errno;
