@@ -182,19 +182,20 @@ static void kashim_stay_in_background(int signal_fd)
 				   "listen and connect now fail", strerror(errno));
 		return;
 	}
+	if (kashim_server.cfg.debug)
+		kashim_log("COMMAND has exited; serving its descendants until they exit");
+	/* Like a daemon, hold no terminal and none of the caller's pipes (a
+	 * shell's $(kashim ...) waits for their end): later lines are lost. */
 	setsid();
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
-		if (!kashim_server.cfg.debug)
-			dup2(null, STDERR_FILENO);
+		dup2(null, STDERR_FILENO);
 	}
 	close(signal_fd);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (kashim_server.cfg.debug)
-		kashim_log("COMMAND has exited; serving its descendants until they exit");
 	for (;;) {
 		if (poll(&fd, 1, -1) < 0 && errno != EINTR)
 			_exit(0);

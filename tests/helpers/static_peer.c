@@ -15,11 +15,14 @@
  *   static-peer wait
  *       print "pid=P ppid=Q" and wait for a signal; on SIGTERM or SIGUSR1
  *       print "got=N" and exit 100+N (SIGUSR2 keeps its default action)
+ *   static-peer pid [ANY]
+ *       print "pid=P" and "ppid=Q" lines and exit 0 (ANY: a #! script's path)
  *   static-peer exit N
  *       exit with status N
  *   static-peer fork PORT
- *       fork; the parent exits 0 at once, the child connects later, as a
- *       daemon that forks into the background does (see connect)
+ *       fork; the parent prints "daemon=PID" and exits 0 at once, the
+ *       child lets go of stdio and connects a second later, as a daemon
+ *       that forks into the background does (see connect)
  *   static-peer threads PORT
  *       connect from a second thread (see connect)
  */
@@ -134,6 +137,10 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	if (argc >= 2 && strcmp(argv[1], "pid") == 0) {
+		printf("pid=%d\nppid=%d\n", (int)getpid(), (int)getppid());
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "exit") == 0)
 		return atoi(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "fork") == 0) {
@@ -141,8 +148,14 @@ int main(int argc, char **argv)
 
 		if (pid < 0)
 			die("fork");
-		if (pid > 0)
+		if (pid > 0) {
+			printf("daemon=%d\n", (int)pid);
 			return 0;
+		}
+		/* a daemon lets go of its caller's terminal and pipes */
+		if (setsid() < 0 || !freopen("/dev/null", "r+", stdout) ||
+		    dup2(STDOUT_FILENO, STDIN_FILENO) < 0 || dup2(STDOUT_FILENO, STDERR_FILENO) < 0)
+			die("daemon");
 		sleep(1);
 		connect_and_hold(argv[2]);
 	}
@@ -151,6 +164,6 @@ int main(int argc, char **argv)
 			die("pthread_create");
 		pthread_join(thread, NULL);
 	}
-	fprintf(stderr, "usage: static-peer serve|connect|relisten|threads|fork PORT, wait, exit N\n");
+	fprintf(stderr, "usage: static-peer serve|connect|relisten|threads|fork PORT, wait, pid, exit N\n");
 	return 2;
 }
