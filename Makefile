@@ -48,7 +48,8 @@ HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe
 TEST_LIBS = $(BUILD)/alloc-count.so $(BUILD)/alloc-connect.so
 # The benchmark (make bench): a driver, its workload, a trivial program
 # and an empty library for the start-up scenario.
-BENCH    = $(BUILD)/bench $(BUILD)/bench-cycle $(BUILD)/bench-noop
+# bench-supervise: kashim's seccomp supervisor against the preload path.
+BENCH    = $(BUILD)/bench $(BUILD)/bench-cycle $(BUILD)/bench-noop $(BUILD)/bench-supervise
 BENCH_EMPTY = $(BUILD)/bench-empty.so
 
 # Operator tools: the kashim wrapper and kashim-inspect.
@@ -143,6 +144,7 @@ $(BUILD)/bench: bench/bench.c
 $(BUILD)/bench: BENCH_LIBS = -lm
 $(BUILD)/bench-cycle: bench/cycle.c
 $(BUILD)/bench-noop: bench/noop.c
+$(BUILD)/bench-supervise: bench/supervise.c
 $(BENCH):
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_LIBS)

@@ -17,6 +17,8 @@
 #define KASHIM_NOTIF_RECV _IOWR('!', 0, struct kashim_notif)
 #define KASHIM_NOTIF_SEND _IOWR('!', 1, struct kashim_notif_resp)
 #define KASHIM_NOTIF_ID_VALID _IOW('!', 2, uint64_t)
+#define KASHIM_NOTIF_SET_FLAGS _IOW('!', 4, uint64_t) /* Linux 6.6 */
+#define KASHIM_USER_NOTIF_FD_SYNC_WAKE_UP 1ULL
 #define KASHIM_BPF_LD_W_ABS 0x20
 #define KASHIM_BPF_ALU_AND_K 0x54
 #define KASHIM_BPF_JEQ_K 0x15
@@ -135,6 +137,11 @@ int kashim_notif_recv(int notify_fd, struct kashim_notif *n)
 int kashim_notif_valid(int notify_fd, uint64_t id)
 {
 	return ioctl(notify_fd, KASHIM_NOTIF_ID_VALID, &id) == 0;
+}
+
+void kashim_notif_wake_on_same_cpu(int notify_fd)
+{
+	(void)ioctl(notify_fd, KASHIM_NOTIF_SET_FLAGS, KASHIM_USER_NOTIF_FD_SYNC_WAKE_UP);
 }
 
 int kashim_notif_continue(int notify_fd, uint64_t id)

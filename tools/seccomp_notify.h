@@ -57,6 +57,13 @@ int kashim_notif_recv(int notify_fd, struct kashim_notif *n);
 /* Is notification id still pending (its caller still waiting)? */
 int kashim_notif_valid(int notify_fd, uint64_t id);
 
+/*
+ * Ask the kernel (Linux 6.6 and later; ignored before) to wake the
+ * supervisor, and then the caller, on the CPU that woke it: the two take
+ * turns, so a migration each way is pure latency.
+ */
+void kashim_notif_wake_on_same_cpu(int notify_fd);
+
 /* Let call id proceed in the kernel, unchanged. 0, or -1 with errno. */
 int kashim_notif_continue(int notify_fd, uint64_t id);
 

@@ -66,14 +66,15 @@ int kashim_server_init(struct kashim_server *server)
  * A pidfd for the process of thread tid. pidfd_open takes only a thread
  * group's leader (EINVAL, or ENOENT since Linux 6.9, for another thread),
  * and a notification names the calling thread: any other thread's
- * process is looked up in /proc.
+ * process is looked up in /proc. *leader tells which it was.
  */
-static int kashim_open_process(pid_t tid)
+static int kashim_open_process(pid_t tid, int *leader)
 {
 	char path[64], status[1024], *tgid;
 	ssize_t got;
 	int fd = kashim_pidfd_open(tid);
 
+	*leader = fd >= 0;
 	if (fd >= 0 || (errno != EINVAL && errno != ENOENT))
 		return fd;
 	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
@@ -161,21 +162,44 @@ static void kashim_unreachable(struct kashim_server *server, pid_t pid, const ch
 		   "without keepalive", (int)pid, what, strerror(errno));
 }
 
-/* The caller's socket args[0], duplicated here, or -1. */
+/*
+ * The caller's socket args[0], duplicated here, or -1. The last pidfd
+ * opened straight from a notification's PID (a process's first thread)
+ * is kept, which saves two calls each time that process calls again: a
+ * pidfd names one process for good, and while that process lives its
+ * PID cannot name another; once it is gone the pidfd answers ESRCH and a
+ * fresh one is opened. Other threads' PIDs are never cached: one can
+ * end, and its number go to another process, while its process lives.
+ */
 static int kashim_take_socket(struct kashim_server *server, const struct kashim_notif *n)
 {
-	int pidfd = kashim_open_process((pid_t)n->pid);
-	int fd;
+	const pid_t pid = (pid_t)n->pid;
+	int pidfd, fd, leader;
 
+	if (server->cached_pid == pid) {
+		fd = kashim_pidfd_getfd(server->cached_pidfd, (int)n->data.args[0]);
+		if (fd >= 0 || errno != ESRCH)
+			return fd;
+	}
+	if (server->cached_pid != 0) {
+		close(server->cached_pidfd);
+		server->cached_pid = 0;
+	}
+	pidfd = kashim_open_process(pid, &leader);
 	if (pidfd < 0) {
 		if (errno != ESRCH)
-			kashim_unreachable(server, (pid_t)n->pid, "pidfd_open");
+			kashim_unreachable(server, pid, "pidfd_open");
 		return -1;
 	}
 	fd = kashim_pidfd_getfd(pidfd, (int)n->data.args[0]);
 	if (fd < 0 && errno != EBADF && errno != ESRCH)
-		kashim_unreachable(server, (pid_t)n->pid, "pidfd_getfd");
-	close(pidfd);
+		kashim_unreachable(server, pid, "pidfd_getfd");
+	if (leader) {
+		server->cached_pid = pid;
+		server->cached_pidfd = pidfd;
+	} else {
+		close(pidfd);
+	}
 	return fd;
 }
 
@@ -227,10 +251,10 @@ static void kashim_handle(struct kashim_server *server, const struct kashim_noti
 int kashim_server_probe(const struct kashim_notif *n, const char **what)
 {
 	char byte;
-	int pidfd, fd;
+	int pidfd, fd, leader;
 
 	*what = "pidfd_open";
-	pidfd = kashim_open_process((pid_t)n->pid);
+	pidfd = kashim_open_process((pid_t)n->pid, &leader);
 	if (pidfd < 0)
 		return -1;
 	*what = "pidfd_getfd";

@@ -17,6 +17,8 @@ struct kashim_server {
 	int notify_fd;
 	struct kashim_socket_set seen;
 	int warned;            /* a socket could not be reached: said once */
+	pid_t cached_pid;      /* 0, or the process cached_pidfd refers to */
+	int cached_pidfd;
 };
 
 /*

@@ -81,6 +81,7 @@ static int kashim_handshake(int sock, pid_t child, const char **what)
 		errno = error < 0 ? -error : error != 0 ? error : ECHILD;
 		return -1;
 	}
+	kashim_notif_wake_on_same_cpu(kashim_server.notify_fd);
 	/* The socket turns readable only if the child dies first. */
 	fds[0].fd = kashim_server.notify_fd;
 	fds[0].events = POLLIN;
