@@ -128,20 +128,27 @@ int kashim_notif_call(const struct kashim_notif *n)
 }
 #endif
 
+/* ioctl(2) by its system call: glibc takes the request as an unsigned
+ * long, musl as an int, and these numbers do not fit an int. */
+static int kashim_ioctl(int fd, unsigned long request, unsigned long arg)
+{
+	return (int)syscall(SYS_ioctl, fd, request, arg);
+}
+
 int kashim_notif_recv(int notify_fd, struct kashim_notif *n)
 {
 	memset(n, 0, sizeof *n); /* the kernel refuses a buffer that is not */
-	return ioctl(notify_fd, KASHIM_NOTIF_RECV, n);
+	return kashim_ioctl(notify_fd, KASHIM_NOTIF_RECV, (unsigned long)n);
 }
 
 int kashim_notif_valid(int notify_fd, uint64_t id)
 {
-	return ioctl(notify_fd, KASHIM_NOTIF_ID_VALID, &id) == 0;
+	return kashim_ioctl(notify_fd, KASHIM_NOTIF_ID_VALID, (unsigned long)&id) == 0;
 }
 
 void kashim_notif_wake_on_same_cpu(int notify_fd)
 {
-	(void)ioctl(notify_fd, KASHIM_NOTIF_SET_FLAGS, KASHIM_USER_NOTIF_FD_SYNC_WAKE_UP);
+	(void)kashim_ioctl(notify_fd, KASHIM_NOTIF_SET_FLAGS, KASHIM_USER_NOTIF_FD_SYNC_WAKE_UP);
 }
 
 int kashim_notif_continue(int notify_fd, uint64_t id)
@@ -151,7 +158,7 @@ int kashim_notif_continue(int notify_fd, uint64_t id)
 	memset(&resp, 0, sizeof resp);
 	resp.id = id;
 	resp.flags = KASHIM_SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	return ioctl(notify_fd, KASHIM_NOTIF_SEND, &resp);
+	return kashim_ioctl(notify_fd, KASHIM_NOTIF_SEND, (unsigned long)&resp);
 }
 
 int kashim_pidfd_open(pid_t pid)
