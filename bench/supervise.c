@@ -166,7 +166,7 @@ static double run(char **argv)
 	close(out[0]);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    got <= 3 || strncmp(text, "ns=", 3) != 0) {
-		fprintf(stderr, "bench-supervise: %s %s failed\n", argv[0], argv[1]);
+		(void)fprintf(stderr, "bench-supervise: %s %s failed\n", argv[0], argv[1]);
 		exit(3);
 	}
 	text[got] = '\0';
@@ -200,28 +200,28 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--kashim") == 0)
 			kashim = argv[i + 1];
 		else if (strcmp(argv[i], "--rounds") == 0)
-			rounds = atoi(argv[i + 1]);
+			rounds = (int)strtol(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--calls") == 0)
 			scale = strtod(argv[i + 1], NULL);
 		else
 			break;
 	}
 	if (kashim == NULL || i != argc || rounds < 1 || rounds > MAX_ROUNDS || scale <= 0) {
-		fprintf(stderr, "usage: bench-supervise --kashim PATH [--rounds R] [--calls SCALE]\n");
+		(void)fprintf(stderr, "usage: bench-supervise --kashim PATH [--rounds R] [--calls SCALE]\n");
 		return 2;
 	}
 	if (realpath("/proc/self/exe", self) == NULL)
 		die("realpath");
-	setenv("KASHIM_KEEPIDLE", "60", 1);
-	setenv("KASHIM_KEEPINTVL", "10", 1);
-	setenv("KASHIM_KEEPCNT", "5", 1);
+	if (setenv("KASHIM_KEEPIDLE", "60", 1) != 0 || setenv("KASHIM_KEEPINTVL", "10", 1) != 0 ||
+	    setenv("KASHIM_KEEPCNT", "5", 1) != 0)
+		die("setenv");
 	for (r = 0; r < rounds; r++) {
 		for (c = 0; c < C_COUNT; c++) {
 			for (i = 0; i < V_COUNT; i++) {
 				char *args[8], **p = args;
 
 				v = r % 2 ? V_COUNT - 1 - i : i;
-				snprintf(count, sizeof count, "%ld",
+				(void)snprintf(count, sizeof count, "%ld",
 					 (long)((double)calls[c].calls * scale));
 				if (v != V_NONE) {
 					*p++ = kashim;
@@ -230,7 +230,7 @@ int main(int argc, char **argv)
 				}
 				*p++ = self;
 				*p++ = "work";
-				snprintf(name, sizeof name, "%s", calls[c].name);
+				(void)snprintf(name, sizeof name, "%s", calls[c].name);
 				*p++ = name;
 				*p++ = count;
 				*p = NULL;

@@ -46,7 +46,7 @@ static int kashim_find_in_path(const char *name, char *path, size_t size)
 	if (strchr(name, '/') != NULL) {
 		if (strlen(name) >= size)
 			return -1;
-		strcpy(path, name);
+		memcpy(path, name, strlen(name) + 1);
 		return kashim_executable(path) ? 0 : -1;
 	}
 	if (dirs == NULL)
@@ -156,7 +156,7 @@ int kashim_inspect_command(const char *name, struct kashim_command *cmd)
 		if (depth < KASHIM_SCRIPT_DEPTH &&
 		    kashim_script_interpreter(fd, interpreter, sizeof interpreter) == 0) {
 			close(fd);
-			strcpy(cmd->path, interpreter);
+			memcpy(cmd->path, interpreter, strlen(interpreter) + 1);
 			continue;
 		}
 		found = fstat(fd, &st) == 0 ? kashim_read_elf(fd, cmd) : -1;

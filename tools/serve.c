@@ -96,6 +96,7 @@ static int kashim_open_process(pid_t tid, int *leader)
 static size_t kashim_read_memory(pid_t pid, uint64_t address, void *buf, size_t length)
 {
 	struct iovec local = { buf, length };
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address over there */
 	struct iovec remote = { (void *)(uintptr_t)address, length };
 	ssize_t got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
 

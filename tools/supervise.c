@@ -71,7 +71,7 @@ static int kashim_handshake(int sock, pid_t child, const char **what)
 {
 	struct kashim_notif n;
 	struct pollfd fds[2];
-	int error;
+	int error = 0;
 
 	*what = "seccomp";
 	kashim_server.notify_fd = kashim_recv_fd(sock, &error);
