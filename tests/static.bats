@@ -292,3 +292,18 @@ print("returncode=%d" % p.wait())' "$KASHIM" "$STATIC_PEER"
 	assert_status 0
 	[ "$(value_of shell)" = "$(value_of ppid)" ] || flunk "not kashim's child"
 }
+
+@test "differential: listen and connect return what the kernel returns, errno included" {
+	local case cases without with
+	cases=$(grep -o '"\(connect\|listen\)-[a-z0-9-]*"' "$KASHIM_ROOT/tests/helpers/sockprobe.c" | tr -d '"' | sort -u)
+	[ -n "$cases" ] || flunk "no cases found in sockprobe.c"
+	for case in $cases; do
+		without=$("$SOCKPROBE" errno "$case" 2>&1)
+		with=$("$KASHIM" --mode=seccomp --idle 30 -- "$SOCKPROBE" errno "$case" 2>&1)
+		[ "$with" = "$without" ] || flunk "$case: '$with' supervised, '$without' without"
+	done
+	for case in connect listen; do
+		run "$KASHIM" --mode=seccomp --idle 30 -- "$SOCKPROBE" errno-kept "$case"
+		assert_output_has "ok=1 errno=kept keepalive=1"
+	done
+}
