@@ -125,10 +125,12 @@ $(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 # A statically linked test program (tests/static.bats): LD_PRELOAD cannot
-# reach it, so kashim supervises it.
+# reach it, so kashim supervises it. Built without the user's CFLAGS and
+# LDFLAGS: the sanitizer builds' runtimes cannot be linked statically.
 all: $(BUILD)/static-peer
-$(BUILD)/static-peer: $(BUILD)/tests/helpers/static_peer.o
-	$(CC) -static $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+$(BUILD)/static-peer: tests/helpers/static_peer.c tests/helpers/test_util.h
+	@mkdir -p $(@D)
+	$(CC) -static $(KASHIM_CFLAGS) $(KASHIM_LDFLAGS) -o $@ $< -lpthread
 
 test:
 	scripts/test
@@ -180,7 +182,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d \
-	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d)
+	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d) $(BUILD)/static-peer.d
 
 # ---------------------------------------------------------------------------
 # Hardening: helpers for the signal, property and stress tests (built in
