@@ -30,12 +30,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "../tests/helpers/test_util.h"
 
 #define die(what) do { perror(what); exit(3); } while (0)
 
@@ -58,24 +58,6 @@ static const struct {
 };
 
 static const char *const variant_names[V_COUNT] = { "no kashim", "preload", "seccomp" };
-
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static double cpu_ns(void)
-{
-	struct rusage u;
-
-	if (getrusage(RUSAGE_SELF, &u) != 0)
-		die("getrusage");
-	return ((double)u.ru_utime.tv_sec + (double)u.ru_stime.tv_sec) * 1e9 +
-	       ((double)u.ru_utime.tv_usec + (double)u.ru_stime.tv_usec) * 1e3;
-}
 
 static struct sockaddr_in loopback_any(void)
 {
@@ -143,8 +125,8 @@ static int work(const char *call, long n)
 		if (udp < 0)
 			die("socket");
 	}
-	start = now_ns();
-	cpu_start = cpu_ns();
+	start = clock_ns(CLOCK_MONOTONIC);
+	cpu_start = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	for (i = 0; i < n; i++) {
 		if (listener >= 0)
 			one_connect(listener, &target);
@@ -155,8 +137,8 @@ static int work(const char *call, long n)
 		else
 			syscall(SYS_getpid);
 	}
-	printf("ns=%.1f cpu=%.1f\n", (now_ns() - start) / (double)n,
-	       (cpu_ns() - cpu_start) / (double)n);
+	printf("ns=%.1f cpu=%.1f\n", (clock_ns(CLOCK_MONOTONIC) - start) / (double)n,
+	       (clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu_start) / (double)n);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #define KASHIM_TEST_UTIL_H
 
 #include <sys/socket.h>
+#include <time.h>
 
 /* An int socket option as the kernel reports it, or -1 when it cannot. */
 static inline int get_int(int fd, int level, int name)
@@ -17,6 +18,18 @@ static inline int get_int(int fd, int level, int name)
 	if (getsockopt(fd, level, name, &value, &length) != 0)
 		return -1;
 	return value;
+}
+
+/*
+ * A clock's reading in nanoseconds: CLOCK_MONOTONIC for the wall clock,
+ * CLOCK_PROCESS_CPUTIME_ID for this process's CPU time (user + system).
+ */
+static inline double clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 /* Are the double quotes in a kashim message balanced, escapes aside? */
