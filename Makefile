@@ -56,7 +56,15 @@ BENCH_EMPTY = $(BUILD)/bench-empty.so
 TOOLS = $(BUILD)/kashim $(BUILD)/kashim-inspect
 INSPECT_OBJECTS = $(BUILD)/tools/kashim_inspect.o $(BUILD)/tools/proc_fds.o \
                   $(BUILD)/tools/proc_tcp.o $(BUILD)/tools/sockopts.o \
-                  $(BUILD)/tools/inspect_output.o
+                  $(BUILD)/tools/inspect_output.o $(BUILD)/tools/process.o \
+                  $(BUILD)/tools/side.o $(BUILD)/tools/missing.o \
+                  $(BUILD)/tools/elf_kind.o $(BUILD)/tools/inode_set.o \
+                  $(CONFIG_OBJECTS)
+# kashim --pid: the library's own configure code, applied from outside.
+RETROFIT_OBJECTS = $(BUILD)/tools/pid_retrofit.o $(BUILD)/tools/inode_set.o \
+                   $(BUILD)/tools/side.o $(BUILD)/tools/process.o \
+                   $(BUILD)/tools/proc_fds.o $(BUILD)/tools/proc_tcp.o \
+                   $(BUILD)/tools/sockopts.o $(BUILD)/shim/apply.o $(BUILD)/shim/scope.o
 MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
 MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
@@ -104,15 +112,15 @@ $(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/build_config.h
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CFLAGS) -c -o $@ $<
 
-# kashim supervises static programs with the library's own configuration,
-# scope and apply code (tools/supervise.c and what it uses).
+# kashim supervising a static program: the library's configuration, scope
+# and apply code again (tools/supervise.c and what it uses).
 SUPERVISE_OBJECTS = $(BUILD)/tools/launch.o $(BUILD)/tools/elf_static.o \
-                    $(BUILD)/tools/supervise.o $(BUILD)/tools/serve.o \
-                    $(BUILD)/tools/seccomp_notify.o $(BUILD)/tools/socket_set.o \
-                    $(BUILD)/shim/apply.o $(BUILD)/shim/scope.o $(BUILD)/shim/report.o \
+                    $(BUILD)/tools/elf_kind.o $(BUILD)/tools/supervise.o \
+                    $(BUILD)/tools/serve.o $(BUILD)/tools/seccomp_notify.o \
+                    $(BUILD)/tools/socket_set.o $(BUILD)/shim/report.o \
                     $(BUILD)/shim/sockaddr.o
-$(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(SUPERVISE_OBJECTS) \
-                 $(CONFIG_OBJECTS)
+$(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS) \
+                 $(RETROFIT_OBJECTS) $(SUPERVISE_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
@@ -123,6 +131,18 @@ $(BUILD)/kashim-inspect: $(INSPECT_OBJECTS)
 all: $(BUILD)/legacy_server
 $(BUILD)/legacy_server: $(BUILD)/tests/helpers/legacy_server.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+# Servers and a client that no preload library reaches, for kashim --pid
+# and kashim-inspect --missing (tests/running.bats): one of each static.
+RUNNING_HELPERS = $(BUILD)/plain-server $(BUILD)/plain-server-static \
+                  $(BUILD)/plain-client-static
+all: $(RUNNING_HELPERS)
+$(BUILD)/plain-server: $(BUILD)/tests/helpers/plain_server.o
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+$(BUILD)/plain-server-static: $(BUILD)/tests/helpers/plain_server.o
+	$(CC) -static $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+$(BUILD)/plain-client-static: $(BUILD)/tests/helpers/plain_client.o
+	$(CC) -static $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 # A statically linked test program (tests/static.bats): LD_PRELOAD cannot
 # reach it, so kashim supervises it. Built without the user's CFLAGS and

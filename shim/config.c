@@ -554,8 +554,8 @@ static void kashim_copy_basename(char *name, size_t size, const char *path, size
 	name[length] = '\0';
 }
 
-void kashim_read_identity_of(struct kashim_identity *who, const char *exe_link,
-			     const char *argv0)
+void kashim_identity_from(struct kashim_identity *who, const char *exe_link,
+			  const char *argv0)
 {
 	static const char deleted[] = " (deleted)";
 	const size_t deleted_length = sizeof deleted - 1;
@@ -583,7 +583,7 @@ void kashim_read_identity_of(struct kashim_identity *who, const char *exe_link,
 
 void kashim_read_identity(struct kashim_identity *who)
 {
-	kashim_read_identity_of(who, "/proc/self/exe", program_invocation_name);
+	kashim_identity_from(who, "/proc/self/exe", program_invocation_name);
 }
 
 int kashim_port_selected(const struct kashim_config *cfg, unsigned port)

@@ -132,11 +132,12 @@ void kashim_read_system_timers(struct kashim_system_timers *timers);
 void kashim_read_identity(struct kashim_identity *who);
 
 /*
- * The same for another process: the exe link to read ("/proc/PID/exe")
- * and its argv[0] (NULL when unknown).
+ * kashim_read_identity for any process: exe_link is its /proc/PID/exe and
+ * argv0 its argv[0] (NULL when unknown). kashim --pid matches
+ * KASHIM_PROGRAMS against the process it reaches with this.
  */
-void kashim_read_identity_of(struct kashim_identity *who, const char *exe_link,
-			     const char *argv0);
+void kashim_identity_from(struct kashim_identity *who, const char *exe_link,
+			  const char *argv0);
 
 /* Is port selected by cfg (always, without KASHIM_PORTS)? */
 int kashim_port_selected(const struct kashim_config *cfg, unsigned port);

@@ -22,13 +22,28 @@ struct kashim_inspect_socket {
 	unsigned probes;
 };
 
+/* Reasons --missing gives for a process, each a line. */
+#define KASHIM_WHY_MAX 4
+#define KASHIM_WHY_LENGTH 256
+
 struct kashim_inspect_process {
 	pid_t pid;
 	char name[64];
 	int error;                  /* errno that stopped the inspection; 0 if none */
 	struct kashim_inspect_socket *sockets;
 	size_t count;
+	int missing;                /* 1: printed as --missing's, with why */
+	size_t nwhy;
+	char why[KASHIM_WHY_MAX][KASHIM_WHY_LENGTH];
 };
+
+/*
+ * Inspect process pid into p (sockets malloc'd; the caller frees them).
+ * Returns 0 when everything was read, else -1 with p->error set when the
+ * process could not be read at all; the reason is said on stderr unless
+ * quiet.
+ */
+int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet);
 
 /*
  * Print processes as aligned tables for people, one per process. Timers

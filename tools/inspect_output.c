@@ -5,6 +5,7 @@
  */
 #include "inspect.h"
 #include "proc_tcp.h"
+#include "process.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -115,21 +116,6 @@ static void kashim_print_row(FILE *out, char cells[KASHIM_COLUMNS][KASHIM_CELL_M
 	}
 }
 
-/* name with control and non-ASCII bytes as '?', safe to print on a terminal. */
-static void kashim_printable(char *buf, size_t size, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < size && name[i] != '\0'; i++) {
-		/* not a ?: expression: that would promote both sides to int */
-		if (name[i] >= 0x20 && name[i] < 0x7f)
-			buf[i] = name[i];
-		else
-			buf[i] = '?';
-	}
-	buf[i] = '\0';
-}
-
 /* One process: a heading line, then its sockets, columns as wide as needed. */
 static void kashim_print_process_table(FILE *out, const struct kashim_inspect_process *p,
 				       long clock_ticks)
@@ -145,8 +131,10 @@ static void kashim_print_process_table(FILE *out, const struct kashim_inspect_pr
 		fprintf(out, "PID %ld (%s): no TCP sockets\n", (long)p->pid, name);
 		return;
 	}
-	fprintf(out, "PID %ld (%s): %zu TCP socket%s\n", (long)p->pid, name, p->count,
-		p->count == 1 ? "" : "s");
+	fprintf(out, "PID %ld (%s): %zu TCP socket%s%s\n", (long)p->pid, name, p->count,
+		p->count == 1 ? "" : "s", p->missing ? " without keepalive" : "");
+	for (i = 0; p->missing && i < p->nwhy; i++)
+		fprintf(out, "  why: %s\n", p->why[i]);
 	for (c = 0; c < KASHIM_COLUMNS; c++)
 		widths[c] = (int)strlen(kashim_headers[c]);
 	for (i = 0; i < p->count; i++) {
@@ -262,6 +250,14 @@ void kashim_print_json(FILE *out, const struct kashim_inspect_process *procs, si
 			kashim_json_string(out, strerror(p->error));
 		else
 			fprintf(out, "null");
+		if (p->missing) {
+			fprintf(out, ",\n      \"why\": [");
+			for (j = 0; j < p->nwhy; j++) {
+				fprintf(out, "%s", j > 0 ? ", " : "");
+				kashim_json_string(out, p->why[j]);
+			}
+			fprintf(out, "]");
+		}
 		fprintf(out, ",\n      \"sockets\": [");
 		for (j = 0; j < p->count; j++) {
 			fprintf(out, "%s\n", j > 0 ? "," : "");

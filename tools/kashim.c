@@ -7,6 +7,9 @@
  * 127 when it is not found; otherwise kashim execs, so the status, the PID
  * and the signals are COMMAND's own.
  *
+ * kashim [OPTION]... --pid PID... configures running processes instead:
+ * see pid_retrofit.h.
+ *
  * Values are checked by the library's own parser (shim/config.c), so the
  * wrapper and the library accept exactly the same text and say the same
  * thing about a bad value.
@@ -14,6 +17,7 @@
 #include "../shim/config.h"
 #include "../shim/log.h"
 #include "build_config.h"
+#include "pid_retrofit.h"
 #include "preload.h"
 #include "supervise.h"
 
@@ -54,6 +58,7 @@ static const struct kashim_value_option kashim_value_options[] = {
 struct kashim_request {
 	const char *values[KASHIM_VAR_COUNT];
 	int debug;
+	struct kashim_retrofit_request running; /* --pid, --watch */
 	struct kashim_launch launch; /* --mode, --run-unconfigured */
 };
 
@@ -101,7 +106,12 @@ static void kashim_help(void)
 	       "it; unset, the system default applies. libkashim.so is put first in\n"
 	       "LD_PRELOAD, once, keeping any libraries already there.\n\n"
 	       "Exit status: 125 if kashim itself fails, 126 if COMMAND cannot be run,\n"
-	       "127 if COMMAND is not found, otherwise the exit status of COMMAND.\n");
+	       "127 if COMMAND is not found, otherwise the exit status of COMMAND.\n\n"
+	       "Usage: kashim [OPTION]... --pid PID [--pid PID]... [--watch[=INTERVAL]]\n"
+	       "Configure running processes instead (Linux 5.6 or later):\n\n");
+	kashim_retrofit_help(stdout);
+	printf("\nExit status with --pid: 0 if everything was done, 1 if some process could\n"
+	       "not be reached or fully configured, 125 if kashim itself fails.\n");
 }
 
 /* Whether the len bytes at name spell word exactly. */
@@ -146,18 +156,18 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 		const char *arg = argv[i];
 		const struct kashim_value_option *o;
 		const char *name, *value;
-		char message[160];
+		char err[KASHIM_MESSAGE_MAX];
 		size_t len;
-		int launch;
+		int taken;
 
 		if (strcmp(arg, "--") == 0)
 			return i + 1;
 		if (arg[0] != '-' || arg[1] == '\0')
 			return i; /* COMMAND ("-" alone is a file name) */
-		launch = kashim_launch_option(&req->launch, argc, argv, &i, message, sizeof message);
-		if (launch < 0)
-			kashim_usage_error("%s", message);
-		if (launch > 0)
+		taken = kashim_launch_option(&req->launch, argc, argv, &i, err, sizeof err);
+		if (taken < 0)
+			kashim_usage_error("%s", err);
+		if (taken > 0)
 			continue;
 		if (arg[1] != '-')
 			kashim_usage_error("unrecognized option '%s'", arg);
@@ -175,6 +185,12 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 			req->values[o->var] = value;
 			continue;
 		}
+		taken = kashim_retrofit_option(&req->running, name, len, value, argc, argv, &i,
+					       err, sizeof err);
+		if (taken < 0)
+			kashim_usage_error("%s", err);
+		if (taken > 0)
+			continue;
 		if (!kashim_name_is(name, len, "debug") && !kashim_name_is(name, len, "help") &&
 		    !kashim_name_is(name, len, "version"))
 			kashim_usage_error("unrecognized option '%s'", arg);
@@ -231,6 +247,8 @@ int main(int argc, char **argv)
 
 	memset(&req, 0, sizeof req);
 	command = kashim_parse_args(argc, argv, &req);
+	if (kashim_retrofit_wanted(&req.running))
+		return kashim_retrofit_run(&req.running, req.values, req.debug, command < argc);
 	if (command >= argc)
 		kashim_usage_error("missing COMMAND");
 

@@ -12,8 +12,10 @@
  */
 #include "build_config.h"
 #include "inspect.h"
+#include "missing.h"
 #include "proc_fds.h"
 #include "proc_tcp.h"
+#include "process.h"
 #include "sockopts.h"
 
 #include <errno.h>
@@ -33,17 +35,23 @@ static void kashim_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: kashim-inspect [--json] PID...\n"
+		"  or:  kashim-inspect --missing [--json] (PID... | --all)\n"
 		"Show each TCP socket of the processes PID with the keepalive options\n"
 		"read from the socket itself (SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL,\n"
 		"TCP_KEEPCNT, TCP_USER_TIMEOUT) and the kernel's timer on it.\n\n"
 		"  --json      one JSON document instead of tables\n"
+		"  --missing   only TCP listeners and connections without keepalive,\n"
+		"              and why each process lacks it\n"
+		"  --all       with --missing: every process on the machine\n"
 		"  --help      show this help and exit\n"
 		"  --version   show the version and exit\n\n"
 		"Reading another process's sockets needs ptrace permission over it:\n"
 		"root, CAP_SYS_PTRACE, or the same user as allowed by\n"
 		"kernel.yama.ptrace_scope. Linux 5.6 or later.\n\n"
 		"Exit status: 0 if every process was fully inspected, 1 if something\n"
-		"could not be read, 2 for a usage error.\n");
+		"could not be read, 2 for a usage error. With --missing: 0 if nothing\n"
+		"lacks keepalive, 1 if something does, 2 for a usage error, 3 if some\n"
+		"process could not be read.\n");
 }
 
 __attribute__((noreturn, format(printf, 1, 2)))
@@ -59,78 +67,14 @@ static void kashim_usage_error(const char *fmt, ...)
 	exit(KASHIM_EXIT_USAGE);
 }
 
-/* A process ID: decimal digits only, 1 to INT_MAX. Returns 0 or -1. */
-static int kashim_parse_pid(const char *text, pid_t *pid)
-{
-	long value = 0;
-	const char *p;
-
-	if (*text == '\0')
-		return -1;
-	for (p = text; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9' || value > (INT_MAX - (*p - '0')) / 10)
-			return -1;
-		value = value * 10 + (*p - '0');
-	}
-	if (value < 1)
-		return -1;
-	*pid = (pid_t)value;
-	return 0;
-}
-
-/* kernel.yama.ptrace_scope, or -1 when Yama is not in this kernel. */
-static int kashim_yama_scope(void)
-{
-	char text[8] = "";
-	ssize_t len;
-	int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	len = read(fd, text, sizeof text - 1);
-	close(fd);
-	if (len <= 0 || text[0] < '0' || text[0] > '3')
-		return -1;
-	return text[0] - '0';
-}
-
-/* Say plainly that permission was denied, and what would grant it. */
-static void kashim_explain_denied(const struct kashim_inspect_process *p, const char *what)
-{
-	int scope = kashim_yama_scope();
-
-	fprintf(stderr, "kashim-inspect: PID %ld (%s): permission denied %s\n",
-		(long)p->pid, p->name, what);
-	fprintf(stderr, "  Reading another process's sockets needs ptrace permission over it.\n"
-		"  Run kashim-inspect as root (sudo kashim-inspect %ld) or with CAP_SYS_PTRACE",
-		(long)p->pid);
-	switch (scope) {
-	case -1:
-	case 0:
-		fprintf(stderr, ",\n  or as the process's own user%s, unless the process is\n"
-			"  set-user-ID or otherwise not dumpable.\n",
-			scope == 0 ? " (kernel.yama.ptrace_scope is 0)" : "");
-		break;
-	case 1:
-		fprintf(stderr, ".\n  As the process's own user it works only for processes started by\n"
-			"  kashim-inspect: kernel.yama.ptrace_scope is 1 (0 allows any process\n"
-			"  of the same user).\n");
-		break;
-	case 2:
-		fprintf(stderr, ".\n  Nothing else does: kernel.yama.ptrace_scope is 2.\n");
-		break;
-	default:
-		fprintf(stderr, ",\n  but kernel.yama.ptrace_scope is 3, which forbids it to everyone,\n"
-			"  root included, until the next boot.\n");
-		break;
-	}
-}
-
 /* Report why a whole process, or its sockets' options, could not be read. */
 static void kashim_report(const struct kashim_inspect_process *p, int error, const char *what)
 {
+	char retry[64];
+
+	snprintf(retry, sizeof retry, "kashim-inspect %ld", (long)p->pid);
 	if (error == EACCES || error == EPERM)
-		kashim_explain_denied(p, what);
+		kashim_explain_denied("kashim-inspect", retry, "Reading", p->pid, p->name, what);
 	else if (error == ENOENT || error == ESRCH)
 		fprintf(stderr, "kashim-inspect: PID %ld: no such process\n", (long)p->pid);
 	else if (error == ENOSYS)
@@ -184,8 +128,7 @@ static int kashim_fill_socket(struct kashim_inspect_socket *row,
 	return 1;
 }
 
-/* Inspect one process into p. Returns 0 when everything was read, else -1. */
-static int kashim_inspect(pid_t pid, struct kashim_inspect_process *p)
+int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 {
 	struct kashim_tcp_table table = { NULL, 0, 0 };
 	struct kashim_socket_fd *fds = NULL;
@@ -199,13 +142,15 @@ static int kashim_inspect(pid_t pid, struct kashim_inspect_process *p)
 	snprintf(what, sizeof what, "reading /proc/%ld/fd", (long)pid);
 	if (kashim_list_socket_fds(pid, &fds, &nfds) != 0) {
 		p->error = errno;
-		kashim_report(p, p->error, what);
+		if (!quiet)
+			kashim_report(p, p->error, what);
 		return -1;
 	}
 	if (kashim_tcp_table_read(pid, &table) != 0) {
 		p->error = errno;
 		snprintf(what, sizeof what, "reading /proc/%ld/net/tcp", (long)pid);
-		kashim_report(p, p->error, what);
+		if (!quiet)
+			kashim_report(p, p->error, what);
 		free(fds);
 		return -1;
 	}
@@ -237,7 +182,8 @@ static int kashim_inspect(pid_t pid, struct kashim_inspect_process *p)
 	free(fds);
 	if (options_errno != 0) {
 		snprintf(what, sizeof what, "duplicating its sockets (pidfd_getfd)");
-		kashim_report(p, options_errno, what);
+		if (!quiet)
+			kashim_report(p, options_errno, what);
 		return -1;
 	}
 	return 0;
@@ -247,7 +193,7 @@ int main(int argc, char **argv)
 {
 	struct kashim_inspect_process *procs;
 	size_t n = 0;
-	int json = 0, status = KASHIM_EXIT_OK, i, first;
+	int json = 0, missing = 0, all = 0, status = KASHIM_EXIT_OK, i, first;
 	long clock_ticks = sysconf(_SC_CLK_TCK);
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -256,6 +202,10 @@ int main(int argc, char **argv)
 			break;
 		} else if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
+		} else if (strcmp(argv[i], "--missing") == 0) {
+			missing = 1;
+		} else if (strcmp(argv[i], "--all") == 0) {
+			all = 1;
 		} else if (strcmp(argv[i], "--help") == 0) {
 			kashim_usage(stdout);
 			return KASHIM_EXIT_OK;
@@ -267,7 +217,11 @@ int main(int argc, char **argv)
 		}
 	}
 	first = i;
-	if (first >= argc)
+	if (all && !missing)
+		kashim_usage_error("--all needs --missing");
+	if (all && first < argc)
+		kashim_usage_error("--all takes no PID");
+	if (first >= argc && !all)
 		kashim_usage_error("missing PID");
 	for (i = first; i < argc; i++) {
 		pid_t pid;
@@ -275,6 +229,8 @@ int main(int argc, char **argv)
 		if (kashim_parse_pid(argv[i], &pid) != 0)
 			kashim_usage_error("'%s' is not a process ID", argv[i]);
 	}
+	if (missing)
+		return kashim_missing(argv + first, argc - first, json, clock_ticks);
 	procs = calloc((size_t)(argc - first), sizeof *procs);
 	if (procs == NULL) {
 		perror("kashim-inspect");
@@ -284,7 +240,7 @@ int main(int argc, char **argv)
 		pid_t pid = 0;
 
 		kashim_parse_pid(argv[i], &pid);
-		if (kashim_inspect(pid, &procs[n++]) != 0)
+		if (kashim_inspect(pid, &procs[n++], 0) != 0)
 			status = KASHIM_EXIT_INCOMPLETE;
 	}
 	if (json)

@@ -32,13 +32,6 @@
 #define KASHIM_X32_BIT 0U
 #endif
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434 /* the same number on every architecture */
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-
 #if defined(__has_include)
 #if __has_include(<linux/seccomp.h>) && __has_include(<linux/audit.h>)
 #include <linux/audit.h>
@@ -159,16 +152,6 @@ int kashim_notif_continue(int notify_fd, uint64_t id)
 	resp.id = id;
 	resp.flags = KASHIM_SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	return kashim_ioctl(notify_fd, KASHIM_NOTIF_SEND, (unsigned long)&resp);
-}
-
-int kashim_pidfd_open(pid_t pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
-int kashim_pidfd_getfd(int pidfd, int fd)
-{
-	return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 }
 
 int kashim_send_fd(int sock, int fd, int error)

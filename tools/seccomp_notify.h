@@ -1,11 +1,11 @@
 /*
  * The kernel interfaces kashim's supervisor uses: a seccomp filter that
  * hands listen and connect to user space (Linux 5.0), answered with
- * SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5), and pidfd_open (5.3) plus
- * pidfd_getfd (5.6) to reach the socket. All through syscall(2), so the
- * tool needs no libc newer than glibc 2.17 and no kernel headers (musl's
- * compiler has none): the ABI is spelled out here, and checked against
- * <linux/seccomp.h> where that header exists.
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5); pidfd_open (5.3) and
+ * pidfd_getfd (5.6), in sockopts.h, reach the socket. All through
+ * syscall(2), so the tool needs no newer libc wrapper and no kernel
+ * headers (musl's compiler has none): the ABI is spelled out here, and
+ * checked against <linux/seccomp.h> where that header exists.
  */
 #ifndef KASHIM_SECCOMP_NOTIFY_H
 #define KASHIM_SECCOMP_NOTIFY_H
@@ -66,10 +66,6 @@ void kashim_notif_wake_on_same_cpu(int notify_fd);
 
 /* Let call id proceed in the kernel, unchanged. 0, or -1 with errno. */
 int kashim_notif_continue(int notify_fd, uint64_t id);
-
-/* pidfd_open(pid, 0) and pidfd_getfd(pidfd, fd, 0): -1 with errno on failure. */
-int kashim_pidfd_open(pid_t pid);
-int kashim_pidfd_getfd(int pidfd, int fd);
 
 /*
  * Send fd over the unix socket sock (SCM_RIGHTS) with error as the data,

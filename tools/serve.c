@@ -6,6 +6,8 @@
  * socket is touched: a pending call's task cannot have gone.
  */
 #include "serve.h"
+#include "process.h"
+#include "sockopts.h"
 #include "../shim/apply.h"
 #include "../shim/lists.h"
 #include "../shim/log.h"
@@ -135,21 +137,10 @@ static int kashim_read_peer(const struct kashim_notif *n, struct sockaddr_storag
 static int kashim_selects(const struct kashim_server *server, pid_t tid)
 {
 	struct kashim_identity who;
-	char path[64], argv0[256];
-	ssize_t got = 0;
-	int fd;
 
 	if (server->programs == NULL)
 		return 1;
-	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		got = read(fd, argv0, sizeof argv0 - 1);
-		close(fd);
-	}
-	argv0[got > 0 ? got : 0] = '\0';
-	snprintf(path, sizeof path, "/proc/%d/exe", (int)tid);
-	kashim_read_identity_of(&who, path, argv0);
+	kashim_process_identity(tid, &who);
 	return kashim_programs_select(server->programs, &who);
 }
 

@@ -6,20 +6,20 @@
 #ifndef KASHIM_SOCKET_SET_H
 #define KASHIM_SOCKET_SET_H
 
-#include <stddef.h>
+#include "inode_set.h"
+
 #include <sys/types.h>
 
 struct kashim_socket_set {
-	unsigned long *slots; /* open addressing; 0 is an empty slot */
-	size_t capacity;      /* a power of two, or 0 before the first add */
-	size_t count;
+	struct kashim_inode_set seen;
+	size_t limit; /* trim the set when it holds this many */
 };
 
 /* Has inode been added? */
 int kashim_socket_set_has(const struct kashim_socket_set *set, unsigned long inode);
 
 /*
- * Add inode. When the set grows full, sockets no longer open anywhere are
+ * Add inode. When the set reaches its limit, sockets no longer open are
  * dropped first: the live ones are those /proc/PID/net/tcp and tcp6 list
  * (pid's network namespace). Returns 0, or -1 when out of memory (the
  * socket is then simply not remembered).

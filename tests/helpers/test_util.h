@@ -6,6 +6,7 @@
 #ifndef KASHIM_TEST_UTIL_H
 #define KASHIM_TEST_UTIL_H
 
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -44,6 +45,15 @@ static inline int quotes_balanced(const char *message)
 			open = !open;
 	}
 	return !open;
+}
+
+/* A whole decimal number from text, or -1 when text is not one. */
+static inline long parse_number(const char *text)
+{
+	char *end;
+	long value = strtol(text, &end, 10);
+
+	return end == text || *end != '\0' ? -1 : value;
 }
 
 #endif

@@ -1,0 +1,438 @@
+/*
+ * kashim-inspect --missing. The sockets come from kashim_inspect, read
+ * from the sockets themselves; the reasons from what /proc says about the
+ * process: its maps (is libkashim.so loaded?), its executable (static?
+ * Go?), its auxiliary vector (AT_SECURE) and its environment at exec
+ * (KASHIM_* that leave it out, judged by the library's own parser and
+ * scope rules).
+ */
+#include "missing.h"
+#include "../shim/config.h"
+#include "../shim/lists.h"
+#include "../shim/log.h"
+#include "elf_kind.h"
+#include "inode_set.h"
+#include "inspect.h"
+#include "process.h"
+#include "side.h"
+
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A whole /proc file, NUL-terminated, malloc'd; NULL with errno on failure. */
+static char *kashim_read_whole(pid_t pid, const char *file, size_t *length)
+{
+	char path[64];
+	size_t used = 0, size = 4096;
+	char *buf = malloc(size + 1);
+	int fd, saved_errno;
+
+	snprintf(path, sizeof path, "/proc/%ld/%s", (long)pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (buf == NULL || fd < 0)
+		goto fail;
+	for (;;) {
+		ssize_t got = read(fd, buf + used, size - used);
+
+		if (got < 0)
+			goto fail;
+		if (got == 0)
+			break;
+		used += (size_t)got;
+		if (used == size) {
+			char *grown = realloc(buf, 2 * size + 1);
+
+			if (grown == NULL)
+				goto fail;
+			buf = grown;
+			size *= 2;
+		}
+	}
+	close(fd);
+	buf[used] = '\0';
+	*length = used;
+	return buf;
+fail:
+	saved_errno = errno;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = saved_errno;
+	return NULL;
+}
+
+/* Is libkashim.so mapped into pid? -1 when its maps cannot be read. */
+static int kashim_shim_loaded(pid_t pid)
+{
+	size_t length;
+	char *maps = kashim_read_whole(pid, "maps", &length);
+	int loaded;
+
+	if (maps == NULL)
+		return -1;
+	loaded = strstr(maps, "/libkashim.so\n") != NULL ||
+		 strstr(maps, "/libkashim.so (deleted)\n") != NULL;
+	free(maps);
+	return loaded;
+}
+
+/* Did pid start with AT_SECURE (set-user-ID, file capabilities)? */
+static int kashim_secure(pid_t pid)
+{
+	size_t length, i;
+	char *auxv = kashim_read_whole(pid, "auxv", &length);
+	int secure = 0;
+
+	if (auxv == NULL)
+		return 0;
+	for (i = 0; i + 2 * sizeof(unsigned long) <= length; i += 2 * sizeof(unsigned long)) {
+		unsigned long pair[2];
+
+		memcpy(pair, auxv + i, sizeof pair);
+		if (pair[0] == AT_SECURE)
+			secure = pair[1] != 0;
+	}
+	free(auxv);
+	return secure;
+}
+
+/* The environment kashim_lookup reads: the process's, at its exec. */
+static const char *kashim_environ;
+static size_t kashim_environ_length;
+
+/* NAME's value in kashim_environ ("A=1\0B=2\0"), or NULL. */
+static const char *kashim_environ_get(const char *name)
+{
+	size_t name_length = strlen(name), at = 0;
+
+	while (kashim_environ != NULL && at < kashim_environ_length) {
+		const char *entry = kashim_environ + at;
+
+		if (strncmp(entry, name, name_length) == 0 && entry[name_length] == '=')
+			return entry + name_length + 1;
+		at += strlen(entry) + 1;
+	}
+	return NULL;
+}
+
+/* kashim_config_load's lookup; KASHIM_PROGRAMS is judged for the process apart. */
+static const char *kashim_lookup(const char *name)
+{
+	return strcmp(name, "KASHIM_PROGRAMS") == 0 ? NULL : kashim_environ_get(name);
+}
+
+/* The library warns and falls back; so does the judgement here, silently. */
+static void kashim_ignore_warning(enum kashim_var var, const char *message)
+{
+	(void)var;
+	(void)message;
+}
+
+/* Add a reason to p, once. */
+__attribute__((format(printf, 2, 3)))
+static void kashim_why(struct kashim_inspect_process *p, const char *fmt, ...)
+{
+	char line[KASHIM_WHY_LENGTH];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	for (i = 0; i < p->nwhy; i++) {
+		if (strcmp(p->why[i], line) == 0)
+			return;
+	}
+	if (p->nwhy < KASHIM_WHY_MAX)
+		memcpy(p->why[p->nwhy++], line, sizeof line);
+}
+
+/* NAME="value" of the process's environment, quoted for a line. */
+static const char *kashim_setting(char *buf, size_t size, const char *name)
+{
+	char quoted[96];
+
+	kashim_quote(quoted, sizeof quoted, kashim_environ_get(name), 64);
+	snprintf(buf, size, "%s=%s", name, quoted);
+	return buf;
+}
+
+/*
+ * Why p's sockets lack keepalive although libkashim.so is loaded: its own
+ * KASHIM_* leave them out, or something turned keepalive off after the
+ * library had turned it on. listening is what p listens on.
+ */
+static void kashim_why_loaded(struct kashim_inspect_process *p,
+			      const struct kashim_listening *listening)
+{
+	struct kashim_config cfg;
+	struct kashim_identity who;
+	const char *programs;
+	char setting[128];
+	size_t i;
+
+	if (kashim_secure(p->pid)) {
+		kashim_why(p, "a set-user-ID or file-capability program: libkashim.so stays "
+			   "inert in it; kashim --pid reaches it");
+		return;
+	}
+	kashim_config_load(&cfg, kashim_lookup, kashim_ignore_warning, NULL);
+	programs = kashim_environ_get("KASHIM_PROGRAMS");
+	kashim_process_identity(p->pid, &who);
+	if (!cfg.enabled) {
+		kashim_why(p, "its own %s turns kashim off",
+			   kashim_setting(setting, sizeof setting, "KASHIM_KEEPALIVE"));
+		return;
+	}
+	if (programs != NULL && kashim_parse_programs(programs, &(struct kashim_list_error){ 0 }) >= 0 &&
+	    !kashim_programs_select(programs, &who)) {
+		kashim_why(p, "its own %s leaves it out",
+			   kashim_setting(setting, sizeof setting, "KASHIM_PROGRAMS"));
+		return;
+	}
+	for (i = 0; i < p->count; i++) {
+		const struct kashim_inspect_socket *s = &p->sockets[i];
+		unsigned port = 0;
+		int side = kashim_socket_side(s->state, s->local_port, s->remote_port, listening, &port);
+
+		if (side != 0 && (cfg.sides & side) == 0)
+			kashim_why(p, "its own %s leaves out the %s side",
+				   kashim_setting(setting, sizeof setting, "KASHIM_SIDES"),
+				   kashim_side_name(side));
+		else if (side != 0 && !kashim_port_selected(&cfg, port))
+			kashim_why(p, "its own %s leaves out port %u",
+				   kashim_setting(setting, sizeof setting, "KASHIM_PORTS"), port);
+		else
+			kashim_why(p, "keepalive was turned off after libkashim.so turned it on, "
+				   "by the program itself, or the socket was made where the library "
+				   "cannot see (inherited, passed in, a raw system call)");
+	}
+}
+
+/* Fill p->why. listening is what p listens on. */
+static void kashim_explain(struct kashim_inspect_process *p,
+			   const struct kashim_listening *listening)
+{
+	int kind = kashim_elf_kind(p->pid);
+	int loaded = kashim_shim_loaded(p->pid);
+	char *environ_text;
+
+	if (kind >= 0 && (kind & KASHIM_ELF_GO) != 0)
+		kashim_why(p, "a Go program: it makes its own system calls, which no "
+			   "preloaded library sees; kashim --pid reaches it");
+	if (loaded < 0 && (kind < 0 || (kind & KASHIM_ELF_GO) == 0)) {
+		kashim_why(p, "unknown: its /proc/PID/maps cannot be read");
+		return;
+	}
+	if (kind >= 0 && (kind & KASHIM_ELF_GO) != 0)
+		return; /* whether static or preloaded, that is the reason */
+	if (!loaded) {
+		if (kind >= 0 && (kind & KASHIM_ELF_STATIC) != 0)
+			kashim_why(p, "a static binary: LD_PRELOAD cannot load libkashim.so into "
+				   "it; kashim supervises it from its start, and kashim --pid "
+				   "reaches it running");
+		else
+			kashim_why(p, "libkashim.so is not loaded in it: it was not started "
+				   "under kashim or with LD_PRELOAD");
+		return;
+	}
+	environ_text = kashim_read_whole(p->pid, "environ", &kashim_environ_length);
+	kashim_environ = environ_text;
+	kashim_why_loaded(p, listening);
+	kashim_environ = NULL;
+	free(environ_text);
+}
+
+/* Is s a listener or a connection, with keepalive known to be off? */
+static int kashim_lacks_keepalive(const struct kashim_inspect_socket *s)
+{
+	return (s->state == TCP_LISTEN || s->state == TCP_ESTABLISHED) &&
+	       s->options_errno == 0 && !s->opts.keepalive;
+}
+
+/*
+ * Keep only p's sockets that lack keepalive and that no process before
+ * it showed (shown holds their inodes). Returns how many are kept.
+ */
+static size_t kashim_keep_missing(struct kashim_inspect_process *p,
+				  struct kashim_listening *listening,
+				  struct kashim_inode_set *shown)
+{
+	size_t i, kept = 0;
+
+	memset(listening, 0, sizeof *listening);
+	for (i = 0; i < p->count; i++) {
+		struct kashim_inspect_socket *s = &p->sockets[i];
+
+		if (s->state == TCP_LISTEN)
+			kashim_listening_add(listening, s->local_port);
+		if (!kashim_lacks_keepalive(s) || kashim_inode_find(shown, s->inode) != NULL)
+			continue;
+		if (kashim_inode_add(shown, s->inode, 1) != 0) {
+			perror("kashim-inspect");
+			exit(KASHIM_MISSING_UNREADABLE);
+		}
+		p->sockets[kept++] = *s;
+	}
+	p->count = kept;
+	return kept;
+}
+
+/*
+ * Is pid a kernel thread (PF_KTHREAD in the flags of /proc/PID/stat,
+ * which anyone may read)? It holds no socket, and --all skips it even
+ * where its /proc/PID/fd may not be read.
+ */
+static int kashim_kernel_thread(pid_t pid)
+{
+	size_t length;
+	char *stat = kashim_read_whole(pid, "stat", &length);
+	const char *p = stat != NULL ? strrchr(stat, ')') : NULL;
+	unsigned long flags = 0;
+	int field;
+
+	/* after "pid (comm)": state ppid pgrp session tty_nr tpgid flags */
+	for (field = 0; p != NULL && field < 7; field++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		flags = strtoul(p + 1, NULL, 10);
+	free(stat);
+	return (flags & 0x00200000UL) != 0; /* PF_KTHREAD */
+}
+
+/* Every process ID under /proc but our own, in a malloc'd array. */
+static pid_t *kashim_all_pids(size_t *count)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *entry;
+	pid_t *pids = NULL, self = getpid();
+	size_t used = 0, allocated = 0;
+
+	if (dir == NULL) {
+		perror("kashim-inspect: /proc");
+		exit(KASHIM_MISSING_UNREADABLE);
+	}
+	while ((entry = readdir(dir)) != NULL) {
+		pid_t pid;
+
+		if (kashim_parse_pid(entry->d_name, &pid) != 0 || pid == self ||
+		    kashim_kernel_thread(pid))
+			continue;
+		if (used == allocated) {
+			size_t more = allocated == 0 ? 256 : 2 * allocated;
+			pid_t *grown = realloc(pids, more * sizeof *grown);
+
+			if (grown == NULL) {
+				perror("kashim-inspect");
+				exit(KASHIM_MISSING_UNREADABLE);
+			}
+			pids = grown;
+			allocated = more;
+		}
+		pids[used++] = pid;
+	}
+	closedir(dir);
+	*count = used;
+	return pids;
+}
+
+/* Did inspecting p fail because the process is gone (vanished, or a kernel thread)? */
+static int kashim_gone(const struct kashim_inspect_process *p)
+{
+	size_t i;
+
+	if (p->error == ENOENT || p->error == ESRCH)
+		return 1;
+	for (i = 0; i < p->count; i++) {
+		if (p->sockets[i].options_errno == ESRCH)
+			return 1;
+	}
+	return 0;
+}
+
+/* Is some socket of p unreadable for a reason other than its going away? */
+static int kashim_unreadable(const struct kashim_inspect_process *p)
+{
+	size_t i;
+
+	if (p->error != 0)
+		return 1;
+	for (i = 0; i < p->count; i++) {
+		if (p->sockets[i].options_errno != 0 && p->sockets[i].options_errno != EBADF)
+			return 1;
+	}
+	return 0;
+}
+
+int kashim_missing(char **pids, int npids, int json, long clock_ticks)
+{
+	struct kashim_inode_set shown = { NULL, 0, 0 };
+	struct kashim_inspect_process *found;
+	struct kashim_listening listening;
+	pid_t *list;
+	size_t count, i, n = 0, unreadable = 0;
+	int all = npids == 0, status;
+
+	if (all) {
+		list = kashim_all_pids(&count);
+	} else {
+		count = (size_t)npids;
+		list = calloc(count, sizeof *list);
+		for (i = 0; list != NULL && i < count; i++)
+			kashim_parse_pid(pids[i], &list[i]);
+	}
+	found = calloc(count > 0 ? count : 1, sizeof *found);
+	if (list == NULL || found == NULL) {
+		perror("kashim-inspect");
+		free(list);
+		free(found);
+		return KASHIM_MISSING_UNREADABLE;
+	}
+	for (i = 0; i < count; i++) {
+		struct kashim_inspect_process *p = &found[n];
+
+		/* --all: what vanishes or cannot be read is no news about it */
+		kashim_inspect(list[i], p, all);
+		if (all && kashim_gone(p)) {
+			free(p->sockets);
+			continue;
+		}
+		if (kashim_unreadable(p))
+			unreadable++;
+		if (kashim_keep_missing(p, &listening, &shown) == 0) {
+			free(p->sockets);
+			continue;
+		}
+		p->missing = 1;
+		kashim_explain(p, &listening);
+		n++;
+	}
+	if (all && unreadable > 0)
+		fprintf(stderr, "kashim-inspect: %zu process%s could not be read (permission "
+			"denied); run as root to include them\n", unreadable,
+			unreadable == 1 ? "" : "es");
+	if (json)
+		kashim_print_json(stdout, found, n, clock_ticks);
+	else
+		kashim_print_table(stdout, found, n, clock_ticks);
+	status = n > 0 ? KASHIM_MISSING_FOUND
+		       : unreadable > 0 ? KASHIM_MISSING_UNREADABLE : KASHIM_MISSING_NONE;
+	for (i = 0; i < n; i++)
+		free(found[i].sockets);
+	free(found);
+	free(list);
+	kashim_inode_free(&shown);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("kashim-inspect: stdout");
+		return KASHIM_MISSING_UNREADABLE;
+	}
+	return status;
+}

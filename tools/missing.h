@@ -1,0 +1,24 @@
+/*
+ * kashim-inspect --missing: the TCP listeners and connections whose
+ * keepalive is off, across given processes or all of them, and for each
+ * process why it lacks it.
+ */
+#ifndef KASHIM_MISSING_H
+#define KASHIM_MISSING_H
+
+/* --missing's exit statuses; 2 is kashim-inspect's usage error. */
+#define KASHIM_MISSING_NONE 0
+#define KASHIM_MISSING_FOUND 1
+#define KASHIM_MISSING_UNREADABLE 3
+
+/*
+ * Look at the processes named by pids (npids valid PIDs), or at every
+ * process when npids is 0 (--all), and print what lacks keepalive as a
+ * table or, with json, as JSON. Returns the exit status:
+ * KASHIM_MISSING_FOUND when anything lacks keepalive, else
+ * KASHIM_MISSING_UNREADABLE when some process could not be read, else
+ * KASHIM_MISSING_NONE.
+ */
+int kashim_missing(char **pids, int npids, int json, long clock_ticks);
+
+#endif
