@@ -78,7 +78,8 @@ HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe $(COMPAT
 TEST_LIBS = $(BUILD)/alloc-count.so $(BUILD)/alloc-connect.so
 # The benchmark (make bench): a driver, its workload, a trivial program
 # and an empty library for the start-up scenario.
-BENCH    = $(BUILD)/bench $(BUILD)/bench-cycle $(BUILD)/bench-noop
+# bench-supervise: kashim's seccomp supervisor against the preload path.
+BENCH    = $(BUILD)/bench $(BUILD)/bench-cycle $(BUILD)/bench-noop $(BUILD)/bench-supervise
 BENCH_EMPTY = $(BUILD)/bench-empty.so
 
 # Operator tools: the kashim wrapper and kashim-inspect.
@@ -157,8 +158,15 @@ $(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/build_config.h
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# kashim supervising a static program: the library's configuration, scope
+# and apply code again (tools/supervise.c and what it uses).
+SUPERVISE_OBJECTS = $(BUILD)/tools/launch.o $(BUILD)/tools/elf_static.o \
+                    $(BUILD)/tools/elf_kind.o $(BUILD)/tools/supervise.o \
+                    $(BUILD)/tools/serve.o $(BUILD)/tools/seccomp_notify.o \
+                    $(BUILD)/tools/socket_set.o $(BUILD)/shim/report.o \
+                    $(BUILD)/shim/sockaddr.o
 $(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS) \
-                 $(RETROFIT_OBJECTS) $(COMPAT)
+                 $(RETROFIT_OBJECTS) $(SUPERVISE_OBJECTS) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/kashim-inspect: $(INSPECT_OBJECTS) $(COMPAT)
@@ -185,6 +193,14 @@ $(BUILD)/plain-server-static: tests/helpers/plain_server.c
 $(BUILD)/plain-client-static: tests/helpers/plain_client.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $<
+
+# A statically linked test program (tests/static.bats): LD_PRELOAD cannot
+# reach it, so kashim supervises it. Built without the user's CFLAGS and
+# LDFLAGS: the sanitizer builds' runtimes cannot be linked statically.
+test-helpers: $(BUILD)/static-peer
+$(BUILD)/static-peer: tests/helpers/static_peer.c tests/helpers/test_util.h
+	@mkdir -p $(@D)
+	$(CC) -static $(KASHIM_CFLAGS) $(KASHIM_LDFLAGS) -o $@ $< -lpthread
 
 test:
 	scripts/test
@@ -220,6 +236,7 @@ $(BUILD)/bench: bench/bench.c
 $(BUILD)/bench: BENCH_LIBS = -lm
 $(BUILD)/bench-cycle: bench/cycle.c
 $(BUILD)/bench-noop: bench/noop.c
+$(BUILD)/bench-supervise: bench/supervise.c
 $(BENCH):
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $< $(BENCH_LIBS)
@@ -291,7 +308,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d $(BUILD)/compat/*.d \
-	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d)
+	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d) $(BUILD)/static-peer.d
 
 # ---------------------------------------------------------------------------
 # Hardening: helpers for the signal, property and stress tests (built with

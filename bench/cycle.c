@@ -165,25 +165,19 @@ static void close_pair(int client, int accepted)
 }
 
 /*
- * CPU time (user + system) of this process, in ns. This is what the bench
- * compares: on a shared machine the wall clock also counts the time other
- * processes ran, which swings runs by several per cent, while loopback TCP
- * is processed in the calling process's context, inside its CPU time.
+ * The bench compares CPU time (user + system) of this process: on a shared
+ * machine the wall clock also counts the time other processes ran, which
+ * swings runs by several per cent, while loopback TCP is processed in the
+ * calling process's context, inside its CPU time.
  */
 static double cpu_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+	return clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static double wall_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 static int parse_scenario(struct workload *w, const char *name)

@@ -86,8 +86,14 @@ static void kashim_describe_ends(char *buf, size_t size, const char *call, int f
 	}
 }
 
-void kashim_report_socket(const struct kashim_config *cfg, const char *call, int fd,
-			  const struct sockaddr *peer, socklen_t peer_length, int result)
+/*
+ * kashim_report_socket's line, prefixed with who (a process other than
+ * the logger's own, or ""): shown_fd is the socket's number in that
+ * process, fd the one that reaches it here.
+ */
+static void kashim_report(const struct kashim_config *cfg, const char *who, const char *call,
+			  int shown_fd, int fd, const struct sockaddr *peer,
+			  socklen_t peer_length, int result)
 {
 	char ends[KASHIM_ENDS_MAX], described[128];
 	int saved_errno = errno;
@@ -100,16 +106,33 @@ void kashim_report_socket(const struct kashim_config *cfg, const char *call, int
 		return;
 	kashim_describe_ends(ends, sizeof ends, call, fd, peer, peer_length);
 	if (result == KASHIM_SKIPPED_PORT) {
-		kashim_log("%s fd=%d %s left alone: port not in KASHIM_PORTS", call, fd, ends);
+		kashim_log("%s%s fd=%d %s left alone: port not in KASHIM_PORTS", who, call,
+			   shown_fd, ends);
 	} else if (result == KASHIM_SKIPPED_RESPECT) {
-		kashim_log("%s fd=%d %s left alone: the program set SO_KEEPALIVE itself "
-			   "(KASHIM_POLICY=respect)", call, fd, ends);
+		kashim_log("%s%s fd=%d %s left alone: the program set SO_KEEPALIVE itself "
+			   "(KASHIM_POLICY=respect)", who, call, shown_fd, ends);
 	} else {
 		kashim_describe_timers(cfg, described, sizeof described);
-		kashim_log("%s fd=%d %s keepalive%s%s", call, fd, ends, described,
+		kashim_log("%s%s fd=%d %s keepalive%s%s", who, call, shown_fd, ends, described,
 			   result != 0 ? " (some options refused)" : "");
 	}
 	errno = saved_errno;
+}
+
+void kashim_report_socket(const struct kashim_config *cfg, const char *call, int fd,
+			  const struct sockaddr *peer, socklen_t peer_length, int result)
+{
+	kashim_report(cfg, "", call, fd, fd, peer, peer_length, result);
+}
+
+void kashim_report_socket_of(const struct kashim_config *cfg, int pid, const char *call,
+			     int target_fd, int fd, const struct sockaddr *peer,
+			     socklen_t peer_length, int result)
+{
+	char who[32];
+
+	kashim_format(who, sizeof who, "pid %d: ", pid);
+	kashim_report(cfg, who, call, target_fd, fd, peer, peer_length, result);
 }
 
 void kashim_report_inherited(const char *call, int fd, int listener)

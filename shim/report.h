@@ -24,6 +24,14 @@ size_t kashim_describe_config(const struct kashim_config *cfg, char *buf, size_t
 void kashim_report_socket(const struct kashim_config *cfg, const char *call, int fd,
 			  const struct sockaddr *peer, socklen_t peer_length, int result);
 
+/*
+ * The same for a socket of process pid (kashim's supervisor): target_fd
+ * is its number there, fd a duplicate held here.
+ */
+void kashim_report_socket_of(const struct kashim_config *cfg, int pid, const char *call,
+			     int target_fd, int fd, const struct sockaddr *peer,
+			     socklen_t peer_length, int result);
+
 /* Log that fd, accepted from listener, took the listener's options. */
 void kashim_report_inherited(const char *call, int fd, int listener);
 

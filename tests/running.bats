@@ -126,8 +126,9 @@ retrofit_server() {
 
 @test "--pid: a statically linked server, which no preload reaches, the same way" {
 	file -L "$PLAIN_SERVER_STATIC" | grep -q 'statically linked' || flunk "not static"
-	# control: under kashim the preload cannot load, so nothing changes
-	start_plain_server "$KASHIM" --idle 41 "$PLAIN_SERVER_STATIC"
+	# control: preloaded, the library cannot load, so nothing changes
+	# (kashim's default, --mode=auto, would supervise it: tests/static.bats)
+	start_plain_server "$KASHIM" --mode=preload --idle 41 "$PLAIN_SERVER_STATIC"
 	connect_clients 2
 	retrofit_server plain-server-st 2 42 8 3
 }

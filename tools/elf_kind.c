@@ -18,8 +18,16 @@ struct kashim_elf {
 	int fd;
 	int is64;
 	unsigned long long phoff, shoff;
-	unsigned phnum, phentsize, shnum, shentsize, shstrndx;
+	unsigned phnum, phentsize, shnum, shentsize, shstrndx, machine;
 };
+
+#if defined(__x86_64__)
+#define KASHIM_NATIVE_MACHINE EM_X86_64 /* x32 programs (32-bit class) too */
+#elif defined(__aarch64__)
+#define KASHIM_NATIVE_MACHINE EM_AARCH64
+#else
+#define KASHIM_NATIVE_MACHINE EM_NONE
+#endif
 
 /* Read exactly size bytes at offset. Returns 0, or -1. */
 static int kashim_read_at(int fd, void *buf, size_t size, unsigned long long offset)
@@ -37,6 +45,7 @@ static int kashim_read_at(int fd, void *buf, size_t size, unsigned long long off
 		(elf)->shnum = (h).e_shnum;                                     \
 		(elf)->shentsize = (h).e_shentsize;                             \
 		(elf)->shstrndx = (h).e_shstrndx;                               \
+		(elf)->machine = (h).e_machine;                                 \
 	} while (0)
 
 static int kashim_elf_open(struct kashim_elf *elf)
@@ -137,14 +146,12 @@ static int kashim_has_go_section(const struct kashim_elf *elf)
 	return (int)found;
 }
 
-int kashim_elf_kind(pid_t pid)
+int kashim_elf_kind_of_file(const char *path)
 {
 	struct kashim_elf elf;
-	char path[64];
 	int kind = 0;
 
 	memset(&elf, 0, sizeof elf);
-	snprintf(path, sizeof path, "/proc/%ld/exe", (long)pid);
 	elf.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (elf.fd < 0)
 		return -1;
@@ -157,6 +164,17 @@ int kashim_elf_kind(pid_t pid)
 		kind |= KASHIM_ELF_STATIC;
 	if (kashim_has_go_section(&elf))
 		kind |= KASHIM_ELF_GO;
+	if (elf.machine != KASHIM_NATIVE_MACHINE ||
+	    (!elf.is64 && KASHIM_NATIVE_MACHINE != EM_X86_64))
+		kind |= KASHIM_ELF_FOREIGN;
 	close(elf.fd);
 	return kind;
+}
+
+int kashim_elf_kind(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%ld/exe", (long)pid);
+	return kashim_elf_kind_of_file(path);
 }

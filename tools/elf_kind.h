@@ -11,11 +11,15 @@
 
 #define KASHIM_ELF_STATIC 0x1 /* no PT_INTERP: no dynamic loader, no preload */
 #define KASHIM_ELF_GO 0x2     /* a .note.go.buildid, .go.buildinfo or .gopclntab section */
+#define KASHIM_ELF_FOREIGN 0x4 /* built for another machine than kashim (i386 on x86_64) */
 
 /*
  * The KASHIM_ELF_* bits of process pid's executable. Returns them, or -1
  * with errno when /proc/PID/exe cannot be read or is not ELF.
  */
 int kashim_elf_kind(pid_t pid);
+
+/* The same for the executable file at path. */
+int kashim_elf_kind_of_file(const char *path);
 
 #endif

@@ -22,6 +22,7 @@
 #include "build_config.h"
 #include "pid_retrofit.h"
 #include "preload.h"
+#include "supervise.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -39,6 +40,7 @@
 struct kashim_request {
 	const char *values[KASHIM_VAR_COUNT];
 	struct kashim_retrofit_request running; /* --pid, --watch */
+	struct kashim_launch launch; /* --mode, --run-unconfigured */
 };
 
 static void kashim_usage_hint(void)
@@ -88,6 +90,7 @@ static void kashim_help(void)
 	       "it accepts or makes gets keepalive.\n\n");
 	for (i = 0; i < KASHIM_VAR_COUNT; i++)
 		kashim_help_option((enum kashim_var)i);
+	kashim_launch_help();
 	printf("  --help\n      show this help and exit\n"
 	       "  --version\n      show the version and exit\n\n"
 	       "An option not given leaves its KASHIM_* variable as the environment has\n"
@@ -196,6 +199,11 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 			return i + 1;
 		if (arg[0] != '-' || arg[1] == '\0')
 			return i; /* COMMAND ("-" alone is a file name) */
+		taken = kashim_launch_option(&req->launch, argc, argv, &i, err, sizeof err);
+		if (taken < 0)
+			kashim_usage_error("%s", err);
+		if (taken > 0)
+			continue;
 		if (arg[1] != '-')
 			kashim_usage_error("unrecognized option '%s'",
 					   kashim_shown(shown, sizeof shown, arg, (size_t)-1));
@@ -259,7 +267,10 @@ static void kashim_note_system_timers(void)
 		"(net.ipv4.tcp_keepalive_time)\n", system.keepidle);
 }
 
-/* Export the requested variables and LD_PRELOAD. Exits 125 on failure. */
+/*
+ * Export the requested variables, and LD_PRELOAD unless library is NULL.
+ * Exits 125 on failure.
+ */
 static void kashim_set_environment(const struct kashim_request *req, const char *library)
 {
 	char *preload;
@@ -270,6 +281,8 @@ static void kashim_set_environment(const struct kashim_request *req, const char 
 		    setenv(kashim_var_name((enum kashim_var)i), req->values[i], 1) != 0)
 			goto fail;
 	}
+	if (library == NULL)
+		return;
 	preload = kashim_preload_compose(getenv("LD_PRELOAD"), library);
 	if (preload == NULL || setenv("LD_PRELOAD", preload, 1) != 0)
 		goto fail;
@@ -289,7 +302,7 @@ int main(int argc, char **argv)
 {
 	struct kashim_request req;
 	char library[PATH_MAX], err[3 * PATH_MAX], shown[1024];
-	int command, saved_errno;
+	int command, saved_errno, supervised;
 
 	memset(&req, 0, sizeof req);
 	command = kashim_parse_args(argc, argv, &req);
@@ -299,19 +312,27 @@ int main(int argc, char **argv)
 	if (command >= argc)
 		kashim_usage_error("missing COMMAND");
 
-	if (kashim_find_library(KASHIM_LIB_FROM_BIN, library, sizeof library,
+	/* A static COMMAND is supervised: no library to find or preload. */
+	supervised = kashim_launch_supervised(&req.launch, argv[command]);
+	if (supervised) {
+		kashim_set_environment(&req, NULL);
+		kashim_note_system_timers();
+		kashim_supervise(argv + command, &req.launch);
+	} else if (kashim_find_library(KASHIM_LIB_FROM_BIN, library, sizeof library,
 				err, sizeof err) != 0) {
 		fprintf(stderr, "kashim: %s\n", err);
 		return KASHIM_EXIT_FAILURE;
 	}
 	/* LD_PRELOAD has no quoting: its entries end at a space or a colon */
-	if (strpbrk(library, " :\t\n") != NULL) {
+	if (!supervised && strpbrk(library, " :\t\n") != NULL) {
 		fprintf(stderr, "kashim: cannot preload %s: LD_PRELOAD cannot hold a path "
 			"with a space or a colon; install kashim elsewhere\n", library);
 		return KASHIM_EXIT_FAILURE;
 	}
-	kashim_set_environment(&req, library);
-	kashim_note_system_timers();
+	if (!supervised) {
+		kashim_set_environment(&req, library);
+		kashim_note_system_timers();
+	}
 
 	execvp(argv[command], argv + command);
 	saved_errno = errno;

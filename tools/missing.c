@@ -238,7 +238,8 @@ static void kashim_explain(struct kashim_inspect_process *p,
 	if (!loaded) {
 		if (kind >= 0 && (kind & KASHIM_ELF_STATIC) != 0)
 			kashim_why(p, "a static binary: LD_PRELOAD cannot load libkashim.so into "
-				   "it; kashim --pid reaches it");
+				   "it; kashim supervises it from its start, and kashim --pid "
+				   "reaches it running");
 		else
 			kashim_why(p, "libkashim.so is not loaded in it: it was not started "
 				   "under kashim or with LD_PRELOAD");

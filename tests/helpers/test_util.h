@@ -34,6 +34,18 @@ static inline void print_options(const char *side, int fd)
 	printf("%s.user_timeout=%d\n", side, get_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT));
 }
 
+/*
+ * A clock's reading in nanoseconds: CLOCK_MONOTONIC for the wall clock,
+ * CLOCK_PROCESS_CPUTIME_ID for this process's CPU time (user + system).
+ */
+static inline double clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
 /* Are the double quotes in a kashim message balanced, escapes aside? */
 static inline int quotes_balanced(const char *message)
 {

@@ -1,0 +1,281 @@
+/*
+ * One notification at a time. Everything read about the caller (its
+ * memory, its name, its socket) is read by PID, and a PID can be reused
+ * once its task is gone, so the notification is checked to be still
+ * pending (SECCOMP_IOCTL_NOTIF_ID_VALID) after the reads and before the
+ * socket is touched: a pending call's task cannot have gone.
+ */
+#include "serve.h"
+#include "process.h"
+#include "sockopts.h"
+#include "../shim/apply.h"
+#include "../shim/config_table.h"
+#include "../shim/lists.h"
+#include "../shim/log.h"
+#include "../shim/report.h"
+#include "../shim/scope.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static const char *kashim_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+/* A bad value, with what is kept instead (the table's words), or a note. */
+static void kashim_warn(enum kashim_var var, int result, const char *message)
+{
+	if (result == KASHIM_REJECTED)
+		kashim_log("%s; %s", message, kashim_row(var)->fallback);
+	else
+		kashim_log("%s", message);
+}
+
+int kashim_server_init(struct kashim_server *server)
+{
+	char described[400], message[KASHIM_MESSAGE_MAX];
+	static struct kashim_config scratch; /* 8 KiB of port bitmap */
+	const char *programs = getenv(kashim_var_name(KASHIM_VAR_PROGRAMS));
+	int watch = 0;
+
+	memset(server, 0, sizeof *server);
+	server->notify_fd = -1;
+	kashim_config_load(&server->cfg, kashim_getenv, kashim_warn, NULL);
+	/* cfg.selected judged kashim itself; each caller is judged instead */
+	if (programs != NULL && kashim_parse(&scratch, KASHIM_VAR_PROGRAMS, programs, message,
+					     sizeof message) != KASHIM_REJECTED)
+		server->programs = programs;
+	if (!server->cfg.enabled)
+		return 0;
+	if (server->cfg.sides & KASHIM_SIDE_ACCEPT)
+		watch |= KASHIM_WATCH_LISTEN;
+	if (server->cfg.sides & KASHIM_SIDE_CONNECT)
+		watch |= KASHIM_WATCH_CONNECT;
+	if (server->cfg.debug) {
+		kashim_describe_config(&server->cfg, described, sizeof described);
+		kashim_log("supervising through seccomp: keepalive on%s%s%s", described,
+			   server->programs != NULL ? " programs=" : "",
+			   server->programs != NULL ? server->programs : "");
+	}
+	return watch;
+}
+
+/*
+ * A pidfd for the process of thread tid. pidfd_open takes only a thread
+ * group's leader (EINVAL, or ENOENT since Linux 6.9, for another thread),
+ * and a notification names the calling thread: any other thread's
+ * process is looked up in /proc. *leader tells which it was.
+ */
+static int kashim_open_process(pid_t tid, int *leader)
+{
+	char path[64], status[1024], *tgid;
+	ssize_t got;
+	int fd = kashim_pidfd_open(tid);
+
+	*leader = fd >= 0;
+	if (fd >= 0 || (errno != EINVAL && errno != ENOENT))
+		return fd;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	got = read(fd, status, sizeof status - 1);
+	close(fd);
+	status[got > 0 ? got : 0] = '\0';
+	tgid = strstr(status, "\nTgid:");
+	if (tgid == NULL) {
+		errno = ESRCH;
+		return -1;
+	}
+	return kashim_pidfd_open((pid_t)strtol(tgid + 6, NULL, 10));
+}
+
+/* Copy length bytes at address in process pid. Returns the count copied. */
+static size_t kashim_read_memory(pid_t pid, uint64_t address, void *buf, size_t length)
+{
+	struct iovec local = { buf, length };
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address over there */
+	struct iovec remote = { (void *)(uintptr_t)address, length };
+	ssize_t got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+
+	return got > 0 ? (size_t)got : 0;
+}
+
+/*
+ * A connect's remote port, read from the caller's memory, or
+ * KASHIM_PORT_NONE when the address is not IPv4/IPv6 or not readable
+ * (the kernel then fails the call as it would have anyway). Like the
+ * library, only the family and the port need to be there.
+ */
+static int kashim_read_peer(const struct kashim_notif *n, struct sockaddr_storage *peer,
+			    socklen_t *length)
+{
+	const size_t needed = offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t);
+	uint64_t wanted = n->data.args[2];
+	size_t got;
+
+	if (wanted > sizeof *peer)
+		wanted = sizeof *peer;
+	memset(peer, 0, sizeof *peer);
+	got = wanted < needed ? 0 : kashim_read_memory((pid_t)n->pid, n->data.args[1], peer,
+							(size_t)wanted);
+	*length = (socklen_t)got;
+	if (got < needed)
+		return KASHIM_PORT_NONE;
+	if (peer->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)peer)->sin_port);
+	if (peer->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)peer)->sin6_port);
+	return KASHIM_PORT_NONE;
+}
+
+/* Does KASHIM_PROGRAMS select the process of thread tid? */
+static int kashim_selects(const struct kashim_server *server, pid_t tid)
+{
+	struct kashim_identity who;
+
+	if (server->programs == NULL)
+		return 1;
+	kashim_process_identity(tid, &who);
+	return kashim_programs_select(server->programs, &who);
+}
+
+/* Say once that a caller's socket could not be reached, and why. */
+static void kashim_unreachable(struct kashim_server *server, pid_t pid, const char *what)
+{
+	if (server->warned && !server->cfg.debug)
+		return;
+	server->warned = 1;
+	kashim_log("cannot reach the sockets of pid %d (%s: %s): its connections go "
+		   "without keepalive", (int)pid, what, strerror(errno));
+}
+
+/*
+ * The caller's socket args[0], duplicated here, or -1. The last pidfd
+ * opened straight from a notification's PID (a process's first thread)
+ * is kept, which saves two calls each time that process calls again: a
+ * pidfd names one process for good, and while that process lives its
+ * PID cannot name another; once it is gone the pidfd answers ESRCH and a
+ * fresh one is opened. Other threads' PIDs are never cached: one can
+ * end, and its number go to another process, while its process lives.
+ */
+static int kashim_take_socket(struct kashim_server *server, const struct kashim_notif *n)
+{
+	const pid_t pid = (pid_t)n->pid;
+	int pidfd, fd, leader;
+
+	if (server->cached_pid == pid) {
+		fd = kashim_pidfd_getfd(server->cached_pidfd, (int)n->data.args[0]);
+		if (fd >= 0 || errno != ESRCH)
+			return fd;
+	}
+	if (server->cached_pid != 0) {
+		close(server->cached_pidfd);
+		server->cached_pid = 0;
+	}
+	pidfd = kashim_open_process(pid, &leader);
+	if (pidfd < 0) {
+		if (errno != ESRCH)
+			kashim_unreachable(server, pid, "pidfd_open");
+		return -1;
+	}
+	fd = kashim_pidfd_getfd(pidfd, (int)n->data.args[0]);
+	if (fd < 0 && errno != EBADF && errno != ESRCH)
+		kashim_unreachable(server, pid, "pidfd_getfd");
+	if (leader) {
+		server->cached_pid = pid;
+		server->cached_pidfd = pidfd;
+	} else {
+		close(pidfd);
+	}
+	return fd;
+}
+
+/* Configure the socket of call n, unless it is not to be touched. */
+static void kashim_handle(struct kashim_server *server, const struct kashim_notif *n)
+{
+	const int call = kashim_notif_call(n);
+	const char *name = call == KASHIM_WATCH_LISTEN ? "listen" : "connect";
+	const int target_fd = (int)n->data.args[0];
+	struct sockaddr_storage peer;
+	socklen_t peer_length = 0;
+	struct stat st;
+	int port = KASHIM_PORT_LOCAL, fd, result;
+
+	if (call == 0)
+		return;
+	if (call == KASHIM_WATCH_CONNECT) {
+		port = kashim_read_peer(n, &peer, &peer_length);
+		if (port == KASHIM_PORT_NONE)
+			return;
+	}
+	if (!kashim_selects(server, (pid_t)n->pid))
+		return;
+	fd = kashim_take_socket(server, n);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode) ||
+	    !kashim_notif_valid(server->notify_fd, n->id)) {
+		close(fd);
+		return;
+	}
+	if (kashim_socket_set_has(&server->seen, st.st_ino)) {
+		if (server->cfg.debug && kashim_local_port(fd) != KASHIM_PORT_NONE)
+			kashim_log("pid %u: %s fd=%d configured at an earlier call: left as "
+				   "the program set it", n->pid, name, target_fd);
+		close(fd);
+		return;
+	}
+	result = kashim_configure_scoped(&server->cfg, fd, port);
+	if (result != KASHIM_NOT_TCP)
+		kashim_socket_set_add(&server->seen, st.st_ino, (pid_t)n->pid);
+	if (server->cfg.debug)
+		kashim_report_socket_of(&server->cfg, (int)n->pid, name, target_fd, fd,
+					call == KASHIM_WATCH_CONNECT ? (struct sockaddr *)&peer : NULL,
+					peer_length, result);
+	close(fd);
+}
+
+int kashim_server_probe(const struct kashim_notif *n, const char **what)
+{
+	char byte;
+	int pidfd, fd, leader;
+
+	*what = "pidfd_open";
+	pidfd = kashim_open_process((pid_t)n->pid, &leader);
+	if (pidfd < 0)
+		return -1;
+	*what = "pidfd_getfd";
+	fd = kashim_pidfd_getfd(pidfd, (int)n->data.args[0]);
+	close(pidfd);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	/* the code being run is always there to read */
+	*what = "process_vm_readv";
+	errno = EFAULT;
+	return kashim_read_memory((pid_t)n->pid, n->data.instruction_pointer, &byte, 1) == 1
+	       ? 0 : -1;
+}
+
+int kashim_serve_one(struct kashim_server *server)
+{
+	struct kashim_notif n;
+
+	if (kashim_notif_recv(server->notify_fd, &n) != 0)
+		/* ENOENT: the caller was interrupted or died before we looked */
+		return errno == ENOENT || errno == EINTR ? 0 : -1;
+	kashim_handle(server, &n);
+	if (kashim_notif_continue(server->notify_fd, n.id) != 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}
