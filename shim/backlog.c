@@ -46,13 +46,29 @@ int kashim_backlog_add(int listener, unsigned count)
 	return -1;
 }
 
-int kashim_backlog_take(int listener)
+int kashim_backlog_pending(int listener)
 {
 	uint64_t key = kashim_key(listener);
 	int i;
 
 	if (__atomic_load_n(&kashim_slots_used, __ATOMIC_RELAXED) == 0 || listener < 0)
 		return 0;
+	for (i = 0; i < KASHIM_BACKLOG_SLOTS; i++) {
+		uint64_t word = __atomic_load_n(&kashim_slots[i], __ATOMIC_SEQ_CST);
+
+		if ((word & ~(uint64_t)UINT32_MAX) == key && (word & UINT32_MAX) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+void kashim_backlog_take(int listener)
+{
+	uint64_t key = kashim_key(listener);
+	int i;
+
+	if (__atomic_load_n(&kashim_slots_used, __ATOMIC_RELAXED) == 0 || listener < 0)
+		return;
 	for (i = 0; i < KASHIM_BACKLOG_SLOTS; i++) {
 		uint64_t word = __atomic_load_n(&kashim_slots[i], __ATOMIC_SEQ_CST);
 
@@ -64,11 +80,10 @@ int kashim_backlog_take(int listener)
 							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 				if (next == 0)
 					__atomic_fetch_sub(&kashim_slots_used, 1, __ATOMIC_SEQ_CST);
-				return 1;
+				return;
 			}
 		}
 	}
-	return 0;
 }
 
 void kashim_backlog_forget(int fd)

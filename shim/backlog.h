@@ -18,11 +18,19 @@
 int kashim_backlog_add(int listener, unsigned count);
 
 /*
- * Is the socket just accepted from listener one of those queued
- * connections? Takes it off the count. One relaxed load while no listener
- * has any left, which is always but for a moment after socket activation.
+ * Has listener queued connections still to be taken? Asked before the
+ * real accept: threads accepting at once take connections off the queue
+ * in its order but may come back in another, so a thread that saw some
+ * left configures what it got even when another thread has taken the
+ * count's last unit (its socket may be the last queued one). At worst a
+ * few sockets that inherited the options get them again, in the moment
+ * after socket activation. One relaxed load while no listener has any
+ * left, which is always but for that moment.
  */
-int kashim_backlog_take(int listener);
+int kashim_backlog_pending(int listener);
+
+/* One of listener's queued connections was accepted: off the count. */
+void kashim_backlog_take(int listener);
 
 /* fd is now another socket: a count left for the old one is dropped. */
 void kashim_backlog_forget(int fd);

@@ -237,7 +237,7 @@ static void kashim_forget(int fd)
  * it (backlog.h). Otherwise (a listener made before kashim was loaded,
  * inherited, or listening by a raw syscall) configure the socket itself.
  */
-static void kashim_after_accept(const char *call, int listener, int fd)
+static void kashim_after_accept(const char *call, int listener, int fd, int queued)
 {
 	int result;
 
@@ -246,7 +246,9 @@ static void kashim_after_accept(const char *call, int listener, int fd)
 	kashim_forget(fd);
 	if (!kashim_accept_side)
 		return;
-	if (kashim_seen(listener) && !kashim_backlog_take(listener)) {
+	if (queued)
+		kashim_backlog_take(listener);
+	if (kashim_seen(listener) && !queued) {
 		if (kashim_cfg.debug)
 			kashim_report_inherited(call, fd, listener);
 		return;
@@ -258,24 +260,26 @@ static void kashim_after_accept(const char *call, int listener, int fd)
 
 KASHIM_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
-	int new_fd;
+	int new_fd, queued;
 
 	/* accept4 with no flags is accept, and every Linux port has it */
 	if (!kashim_enter())
 		return (int)KASHIM_PASS(accept4, SYS_accept4, fd, addr, addrlen, 0);
+	queued = kashim_accept_side && kashim_backlog_pending(fd);
 	new_fd = kashim_real_accept(fd, addr, addrlen);
-	kashim_after_accept("accept", fd, new_fd);
+	kashim_after_accept("accept", fd, new_fd, queued);
 	return new_fd;
 }
 
 KASHIM_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
 {
-	int new_fd;
+	int new_fd, queued;
 
 	if (!kashim_enter())
 		return (int)KASHIM_PASS(accept4, SYS_accept4, fd, addr, addrlen, flags);
+	queued = kashim_accept_side && kashim_backlog_pending(fd);
 	new_fd = kashim_real_accept4(fd, addr, addrlen, flags);
-	kashim_after_accept("accept4", fd, new_fd);
+	kashim_after_accept("accept4", fd, new_fd, queued);
 	return new_fd;
 }
 
