@@ -51,7 +51,7 @@ OLD_LIBPTHREAD = -Wl,--push-state,--no-as-needed -l:libpthread.so.0 -Wl,--pop-st
 endif
 
 # Project flags first, the user's CFLAGS last so they win.
-KASHIM_CFLAGS  = -std=c11 -D_GNU_SOURCE -O2 -fPIC -fvisibility=hidden \
+KASHIM_CFLAGS  = -std=c11 -D_GNU_SOURCE -I. -O2 -fPIC -fvisibility=hidden \
                  $(WARNINGS) -MMD -MP
 KASHIM_LDFLAGS = -Wl,-z,relro,-z,now,-z,noexecstack
 # The preload library is mapped into every process it is given to, so its
@@ -63,10 +63,10 @@ KASHIM_LDFLAGS = -Wl,-z,relro,-z,now,-z,noexecstack
 LIBRARY_LDFLAGS = $(KASHIM_LDFLAGS) -Wl,-z,noseparate-code
 
 # The configuration: the table of variables, parsing, the environment, /proc.
-CONFIG_SOURCES = shim/config_table.c shim/values.c shim/parse.c shim/lists.c \
-                 shim/env.c shim/proc.c shim/log.c
-SHIM_SOURCES = shim/shim.c $(CONFIG_SOURCES) shim/apply.c shim/scope.c \
-               shim/seen.c shim/backlog.c shim/inherited.c shim/report.c shim/sockaddr.c
+CONFIG_SOURCES = core/config_table.c core/values.c core/parse.c core/lists.c \
+                 core/env.c core/proc.c core/log.c
+SHIM_SOURCES = shim/shim.c $(CONFIG_SOURCES) core/apply.c core/scope.c \
+               shim/seen.c shim/backlog.c shim/inherited.c core/report.c core/sockaddr.c
 SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
 # The parser and logger alone, for tools and tests that preload nothing.
 CONFIG_OBJECTS = $(CONFIG_SOURCES:%.c=$(BUILD)/%.o)
@@ -85,17 +85,17 @@ BENCH_EMPTY = $(BUILD)/bench-empty.so
 # Operator tools: the kashim wrapper and kashim-inspect.
 TOOLS = $(BUILD)/kashim $(BUILD)/kashim-inspect
 LEGACY_SERVER = $(BUILD)/legacy_server
-INSPECT_OBJECTS = $(BUILD)/tools/kashim_inspect.o $(BUILD)/tools/proc_fds.o \
-                  $(BUILD)/tools/proc_tcp.o $(BUILD)/tools/sockopts.o \
-                  $(BUILD)/tools/inspect_output.o $(BUILD)/tools/process.o \
-                  $(BUILD)/tools/side.o $(BUILD)/tools/missing.o \
-                  $(BUILD)/tools/elf_kind.o $(BUILD)/tools/inode_set.o \
+INSPECT_OBJECTS = $(BUILD)/tools/inspect/kashim_inspect.o $(BUILD)/tools/readers/proc_fds.o \
+                  $(BUILD)/tools/readers/proc_tcp.o $(BUILD)/tools/readers/sockopts.o \
+                  $(BUILD)/tools/inspect/inspect_output.o $(BUILD)/tools/readers/process.o \
+                  $(BUILD)/tools/readers/side.o $(BUILD)/tools/inspect/missing.o \
+                  $(BUILD)/tools/readers/elf_kind.o $(BUILD)/tools/readers/inode_set.o \
                   $(CONFIG_OBJECTS)
 # kashim --pid: the library's own configure code, applied from outside.
-RETROFIT_OBJECTS = $(BUILD)/tools/pid_retrofit.o $(BUILD)/tools/inode_set.o \
-                   $(BUILD)/tools/side.o $(BUILD)/tools/process.o \
-                   $(BUILD)/tools/proc_fds.o $(BUILD)/tools/proc_tcp.o \
-                   $(BUILD)/tools/sockopts.o $(BUILD)/shim/apply.o $(BUILD)/shim/scope.o
+RETROFIT_OBJECTS = $(BUILD)/tools/running/pid_retrofit.o $(BUILD)/tools/readers/inode_set.o \
+                   $(BUILD)/tools/readers/side.o $(BUILD)/tools/readers/process.o \
+                   $(BUILD)/tools/readers/proc_fds.o $(BUILD)/tools/readers/proc_tcp.o \
+                   $(BUILD)/tools/readers/sockopts.o $(BUILD)/core/apply.o $(BUILD)/core/scope.o
 MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
 MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
@@ -159,13 +159,13 @@ $(BUILD)/tools/%.o: tools/%.c $(BUILD)/tools/build_config.h
 	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/tools $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # kashim supervising a static program: the library's configuration, scope
-# and apply code again (tools/supervise.c and what it uses).
-SUPERVISE_OBJECTS = $(BUILD)/tools/launch.o $(BUILD)/tools/elf_static.o \
-                    $(BUILD)/tools/elf_kind.o $(BUILD)/tools/supervise.o \
-                    $(BUILD)/tools/serve.o $(BUILD)/tools/seccomp_notify.o \
-                    $(BUILD)/tools/socket_set.o $(BUILD)/shim/report.o \
-                    $(BUILD)/shim/sockaddr.o
-$(BUILD)/kashim: $(BUILD)/tools/kashim.o $(BUILD)/tools/preload.o $(CONFIG_OBJECTS) \
+# and apply code again (tools/supervise/ and what it uses).
+SUPERVISE_OBJECTS = $(BUILD)/tools/kashim/launch.o $(BUILD)/tools/readers/elf_static.o \
+                    $(BUILD)/tools/readers/elf_kind.o $(BUILD)/tools/supervise/supervise.o \
+                    $(BUILD)/tools/supervise/serve.o $(BUILD)/tools/supervise/seccomp_notify.o \
+                    $(BUILD)/tools/supervise/socket_set.o $(BUILD)/core/report.o \
+                    $(BUILD)/core/sockaddr.o
+$(BUILD)/kashim: $(BUILD)/tools/kashim/kashim.o $(BUILD)/tools/kashim/preload.o $(CONFIG_OBJECTS) \
                  $(RETROFIT_OBJECTS) $(SUPERVISE_OBJECTS) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
@@ -307,7 +307,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*.d $(BUILD)/compat/*.d \
+-include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*/*.d $(BUILD)/compat/*.d \
 	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d) $(BUILD)/static-peer.d
 
 # ---------------------------------------------------------------------------
@@ -328,7 +328,7 @@ $(BUILD)/sigcheck: $(BUILD)/tests/helpers/sigcheck.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 
 $(BUILD)/config-property: $(BUILD)/tests/helpers/config_property.o $(CONFIG_OBJECTS) \
-                          $(BUILD)/shim/apply.o
+                          $(BUILD)/core/apply.o
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/stress: $(BUILD)/tests/helpers/stress.o

@@ -1,6 +1,6 @@
 #include "inherited.h"
-#include "report.h"
-#include "scope.h"
+#include "core/report.h"
+#include "core/scope.h"
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -10,7 +10,7 @@
 #ifndef KASHIM_INHERITED_H
 #define KASHIM_INHERITED_H
 
-#include "config.h"
+#include "core/config.h"
 
 /*
  * Configure, under cfg's scope (KASHIM_PORTS matched against the local

@@ -5,14 +5,14 @@
  * configuration), apply.c, scope.c, seen.c, backlog.c and inherited.c;
  * this file binds them to libc.
  */
-#include "apply.h"
+#include "core/apply.h"
 #include "backlog.h"
-#include "config.h"
-#include "config_table.h"
+#include "core/config.h"
+#include "core/config_table.h"
 #include "inherited.h"
-#include "log.h"
-#include "report.h"
-#include "scope.h"
+#include "core/log.h"
+#include "core/report.h"
+#include "core/scope.h"
 #include "seen.h"
 
 #include <dlfcn.h>

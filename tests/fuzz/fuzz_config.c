@@ -16,8 +16,8 @@
  *
  * Any broken invariant aborts, which libFuzzer reports as a crash.
  */
-#include "../../shim/config.h"
-#include "../../shim/config_table.h"
+#include "../../core/config.h"
+#include "../../core/config_table.h"
 
 #include <limits.h>
 #include <stdint.h>

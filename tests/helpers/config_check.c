@@ -12,8 +12,8 @@
  *                            (KASHIM_PROGRAMS is matched against this very
  *                            program: config-check, or argv[0] by exec -a)
  */
-#include "../../shim/config.h"
-#include "../../shim/config_table.h"
+#include "../../core/config.h"
+#include "../../core/config_table.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,8 +16,8 @@
  * Prints a line of counts per variable and "violations=N"; exits 1 when
  * there is any, after printing the first few.
  */
-#include "../../shim/apply.h"
-#include "../../shim/config.h"
+#include "../../core/apply.h"
+#include "../../core/config.h"
 
 #include <limits.h>
 #include <netinet/in.h>

@@ -8,7 +8,7 @@
  * and the signals are COMMAND's own.
  *
  * Every KASHIM_* variable is an option, from the library's own table
- * (shim/config_table.c), and values are checked by the library's own
+ * (core/config_table.c), and values are checked by the library's own
  * parser, so the wrapper and the library accept the same text and say the
  * same thing about a bad value. One exception: a duration in milliseconds
  * (--user-timeout) needs its unit here.
@@ -16,13 +16,13 @@
  * kashim [OPTION]... --pid PID... configures running processes instead:
  * see pid_retrofit.h.
  */
-#include "../shim/config.h"
-#include "../shim/config_table.h"
-#include "../shim/log.h"
+#include "core/config.h"
+#include "core/config_table.h"
+#include "core/log.h"
 #include "build_config.h"
-#include "pid_retrofit.h"
+#include "tools/running/pid_retrofit.h"
 #include "preload.h"
-#include "supervise.h"
+#include "tools/supervise/supervise.h"
 
 #include <errno.h>
 #include <limits.h>

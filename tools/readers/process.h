@@ -5,7 +5,7 @@
 #ifndef KASHIM_PROCESS_H
 #define KASHIM_PROCESS_H
 
-#include "../shim/config.h"
+#include "core/config.h"
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -12,7 +12,7 @@
  */
 #include "supervise.h"
 #include "serve.h"
-#include "../shim/log.h"
+#include "core/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

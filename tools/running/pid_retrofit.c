@@ -10,16 +10,16 @@
  * process exits.
  */
 #include "pid_retrofit.h"
-#include "../shim/apply.h"
-#include "../shim/lists.h"
-#include "../shim/log.h"
-#include "../shim/scope.h"
-#include "inode_set.h"
-#include "proc_fds.h"
-#include "proc_tcp.h"
-#include "process.h"
-#include "side.h"
-#include "sockopts.h"
+#include "core/apply.h"
+#include "core/lists.h"
+#include "core/log.h"
+#include "core/scope.h"
+#include "tools/readers/inode_set.h"
+#include "tools/readers/proc_fds.h"
+#include "tools/readers/proc_tcp.h"
+#include "tools/readers/process.h"
+#include "tools/readers/side.h"
+#include "tools/readers/sockopts.h"
 
 #include <errno.h>
 #include <netinet/tcp.h>

@@ -5,12 +5,12 @@
  * so setsockopt on it changes the running program's socket. The options
  * and the scope (KASHIM_SIDES, KASHIM_PORTS, KASHIM_PROGRAMS,
  * KASHIM_POLICY) are the wrapper's, applied by the library's own code
- * (shim/scope.c, shim/apply.c).
+ * (core/scope.c, core/apply.c).
  */
 #ifndef KASHIM_PID_RETROFIT_H
 #define KASHIM_PID_RETROFIT_H
 
-#include "../shim/config.h"
+#include "core/config.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -6,14 +6,14 @@
  * socket is touched: a pending call's task cannot have gone.
  */
 #include "serve.h"
-#include "process.h"
-#include "sockopts.h"
-#include "../shim/apply.h"
-#include "../shim/config_table.h"
-#include "../shim/lists.h"
-#include "../shim/log.h"
-#include "../shim/report.h"
-#include "../shim/scope.h"
+#include "tools/readers/process.h"
+#include "tools/readers/sockopts.h"
+#include "core/apply.h"
+#include "core/config_table.h"
+#include "core/lists.h"
+#include "core/log.h"
+#include "core/report.h"
+#include "core/scope.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,14 +7,14 @@
  * scope rules).
  */
 #include "missing.h"
-#include "../shim/config.h"
-#include "../shim/lists.h"
-#include "../shim/log.h"
-#include "elf_kind.h"
-#include "inode_set.h"
+#include "core/config.h"
+#include "core/lists.h"
+#include "core/log.h"
+#include "tools/readers/elf_kind.h"
+#include "tools/readers/inode_set.h"
 #include "inspect.h"
-#include "process.h"
-#include "side.h"
+#include "tools/readers/process.h"
+#include "tools/readers/side.h"
 
 #include <dirent.h>
 #include <elf.h>

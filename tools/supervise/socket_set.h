@@ -6,7 +6,7 @@
 #ifndef KASHIM_SOCKET_SET_H
 #define KASHIM_SOCKET_SET_H
 
-#include "inode_set.h"
+#include "tools/readers/inode_set.h"
 
 #include <sys/types.h>
 

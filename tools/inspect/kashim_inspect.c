@@ -13,10 +13,10 @@
 #include "build_config.h"
 #include "inspect.h"
 #include "missing.h"
-#include "proc_fds.h"
-#include "proc_tcp.h"
-#include "process.h"
-#include "sockopts.h"
+#include "tools/readers/proc_fds.h"
+#include "tools/readers/proc_tcp.h"
+#include "tools/readers/process.h"
+#include "tools/readers/sockopts.h"
 
 #include <errno.h>
 #include <fcntl.h>

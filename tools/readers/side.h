@@ -6,7 +6,7 @@
 #ifndef KASHIM_SIDE_H
 #define KASHIM_SIDE_H
 
-#include "../shim/config.h"
+#include "core/config.h"
 
 /* The ports a process listens on: one bit per port. */
 struct kashim_listening {

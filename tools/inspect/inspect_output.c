@@ -4,8 +4,8 @@
  * table and null in JSON, never a made-up number.
  */
 #include "inspect.h"
-#include "proc_tcp.h"
-#include "process.h"
+#include "tools/readers/proc_tcp.h"
+#include "tools/readers/process.h"
 
 #include <arpa/inet.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 #include "launch.h"
-#include "elf_static.h"
+#include "tools/readers/elf_static.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #ifndef KASHIM_INSPECT_H
 #define KASHIM_INSPECT_H
 
-#include "sockopts.h"
+#include "tools/readers/sockopts.h"
 
 #include <stdio.h>
 #include <sys/types.h>

@@ -6,7 +6,7 @@
 #ifndef KASHIM_SUPERVISE_H
 #define KASHIM_SUPERVISE_H
 
-#include "launch.h"
+#include "tools/kashim/launch.h"
 
 /*
  * Supervise argv. Returns only in a process that is to exec argv: the
