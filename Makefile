@@ -10,6 +10,9 @@ LIBDIR  ?= $(PREFIX)/lib
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/kashim
+# The host-wide configuration file is SYSCONFDIR/kashim.conf: /etc, not
+# under PREFIX, since it belongs to the host whichever install reads it.
+SYSCONFDIR ?= /etc
 DESTDIR ?=
 # The one place the version is written; debian/changelog must agree
 # (debian/rules and tests/package.bats check).
@@ -64,7 +67,8 @@ LIBRARY_LDFLAGS = $(KASHIM_LDFLAGS) -Wl,-z,noseparate-code
 
 # The configuration: the table of variables, parsing, the environment, /proc.
 CONFIG_SOURCES = core/config_table.c core/values.c core/parse.c core/lists.c \
-                 core/env.c core/proc.c core/log.c
+                 core/env.c core/proc.c core/log.c core/conffile.c core/conf_path.c \
+                 core/layered.c
 SHIM_SOURCES = shim/shim.c $(CONFIG_SOURCES) core/apply.c core/scope.c \
                shim/seen.c shim/backlog.c shim/inherited.c core/report.c core/sockaddr.c
 SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
@@ -151,6 +155,16 @@ $(BUILD)/tools/build_config.h: FORCE
 	@printf '#define KASHIM_LIB_FROM_BIN "%s"\n#define KASHIM_VERSION "%s"\n' \
 		"$$(realpath -m --relative-to='$(BINDIR)' '$(LIBDIR)')" '$(KASHIM_VERSION)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+# The configuration file's path, for the library and the tools alike
+# (core/conf_path.c); rewritten only when it changes, like build_config.h.
+$(BUILD)/core/sysconf.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define KASHIM_CONF_PATH "%s"\n' '$(SYSCONFDIR)/kashim.conf' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(BUILD)/core/conf_path.o: core/conf_path.c $(BUILD)/core/sysconf.h
+	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/core $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 FORCE:
 

@@ -9,6 +9,7 @@
 #include "backlog.h"
 #include "core/config.h"
 #include "core/config_table.h"
+#include "core/conffile.h"
 #include "inherited.h"
 #include "core/log.h"
 #include "core/report.h"
@@ -47,6 +48,9 @@ static kashim_sendmsg_fn kashim_real_sendmsg;
 
 /* Written once by kashim_init, read-only afterwards. */
 static struct kashim_config kashim_cfg;
+/* /etc/kashim.conf as read at load: its 8 KiB of text are touched only
+ * when the file is there. */
+static struct kashim_conffile kashim_file;
 static pthread_once_t kashim_once = PTHREAD_ONCE_INIT;
 static int kashim_ready;
 /*
@@ -142,7 +146,7 @@ static const char *kashim_getenv(const char *name)
 static void kashim_init(void)
 {
 	char described[400];
-	int libc_ahead = 0;
+	int libc_ahead = 0, secure;
 
 	KASHIM_BIND(accept, kashim_accept_fn);
 	KASHIM_BIND(accept4, kashim_accept4_fn);
@@ -154,17 +158,23 @@ static void kashim_init(void)
 
 	/*
 	 * A setuid, setgid or file-capability program (AT_SECURE) runs with an
-	 * environment its unprivileged caller chose: read none of it, and stay
-	 * inert (kashim_cfg is still all zeros: keepalive off, no debug). Such
-	 * a program only loads kashim through /etc/ld.so.preload or a trusted
-	 * directory, which its owner chose, not the caller.
+	 * environment its unprivileged caller chose: read none of it. Its
+	 * settings come from the root-owned configuration file alone, and
+	 * without one it stays inert (kashim_cfg is still all zeros:
+	 * keepalive off, no debug). Such a program only loads kashim through
+	 * /etc/ld.so.preload or a trusted directory, which its owner chose,
+	 * not the caller.
 	 */
-	if (getauxval(AT_SECURE) != 0) {
+	secure = getauxval(AT_SECURE) != 0;
+	if (kashim_conffile_read(&kashim_file, kashim_conf_path, NULL, kashim_warn) !=
+		    KASHIM_CONF_READ &&
+	    secure) {
 		__atomic_store_n(&kashim_ready, 1, __ATOMIC_RELEASE);
 		return;
 	}
-	kashim_config_load(&kashim_cfg, kashim_getenv, kashim_warn_value, NULL);
-	if (kashim_cfg.selected)
+	kashim_config_load_layered(&kashim_cfg, &kashim_file, secure ? NULL : kashim_getenv,
+				   kashim_warn_value, NULL);
+	if (kashim_cfg.selected && !secure)
 		kashim_check_names(environ, kashim_warn);
 	if (libc_ahead && kashim_cfg.enabled && kashim_cfg.selected)
 		kashim_log("libc is ahead of libkashim.so in LD_PRELOAD, so accept and "
@@ -180,7 +190,7 @@ static void kashim_init(void)
 		kashim_log("loaded: keepalive %s%s", kashim_cfg.enabled ? "on" : "off",
 			   kashim_cfg.enabled ? described : "");
 	}
-	if (kashim_accept_side)
+	if (kashim_accept_side && !secure)
 		kashim_configure_inherited(&kashim_cfg, getenv("LISTEN_FDS"), getenv("LISTEN_PID"));
 	__atomic_store_n(&kashim_ready, 1, __ATOMIC_RELEASE);
 }

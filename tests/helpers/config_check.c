@@ -11,9 +11,17 @@
  *                            one line per variable of the table
  *                            (KASHIM_PROGRAMS is matched against this very
  *                            program: config-check, or argv[0] by exec -a)
+ *   config-check --conf PATH [--secure]
+ *                            the same, with the environment layered over
+ *                            the configuration file PATH (over nothing
+ *                            but PATH with --secure, as in a setuid
+ *                            program); its [sections] are matched like
+ *                            KASHIM_PROGRAMS; "file=absent|ignored|read"
+ *                            first
  */
 #include "../../core/config.h"
 #include "../../core/config_table.h"
+#include "../../core/conffile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +29,7 @@
 #include <unistd.h>
 
 static struct kashim_config cfg; /* 8 KiB of port bitmap */
+static struct kashim_conffile file;
 
 static const char *lookup_env(const char *name)
 {
@@ -46,13 +55,22 @@ int main(int argc, char **argv)
 	enum kashim_var var;
 	int i, result;
 
-	if (argc == 2 && strcmp(argv[1], "--env") == 0) {
+	if ((argc == 2 && strcmp(argv[1], "--env") == 0) ||
+	    ((argc == 3 || (argc == 4 && strcmp(argv[3], "--secure") == 0)) &&
+	     strcmp(argv[1], "--conf") == 0)) {
+		static const char *const states[] = { "absent", "ignored", "read" };
 		struct kashim_system_timers system;
 		struct kashim_identity who;
+		int secure = argc == 4;
 
 		kashim_read_system_timers(&system);
-		kashim_config_load(&cfg, lookup_env, print_value_warning, &system);
-		if (cfg.selected)
+		if (argc >= 3) {
+			kashim_conffile_read(&file, argv[2], NULL, print_warning);
+			printf("file=%s\n", states[file.state]);
+		}
+		kashim_config_load_layered(&cfg, argc >= 3 ? &file : NULL,
+					   secure ? NULL : lookup_env, print_value_warning, &system);
+		if (cfg.selected && !secure)
 			kashim_check_names(environ, print_warning);
 		kashim_read_identity(&who);
 		for (i = 0; i < KASHIM_VAR_COUNT; i++) {
@@ -64,7 +82,7 @@ int main(int argc, char **argv)
 	}
 	var = argc == 3 ? kashim_find_var(argv[1], strlen(argv[1])) : KASHIM_VAR_COUNT;
 	if (var == KASHIM_VAR_COUNT) {
-		fprintf(stderr, "usage: config-check KASHIM_VAR VALUE | --env\n");
+		fprintf(stderr, "usage: config-check KASHIM_VAR VALUE | --env | --conf PATH [--secure]\n");
 		return 2;
 	}
 	kashim_config_defaults(&cfg);
