@@ -112,7 +112,7 @@ all: $(LIBRARY) $(TOOLS)
 
 # What the tests run beside the product; scripts/test builds it after
 # installing what it needs (uringprobe needs liburing-dev).
-test-helpers: $(LIBRARY) $(TOOLS) $(HELPERS) $(TEST_LIBS) $(LEGACY_SERVER)
+test-helpers: $(LIBRARY) $(TOOLS) $(HELPERS) $(TEST_LIBS) $(LEGACY_SERVER) $(BENCH_EMPTY)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -179,7 +179,8 @@ SUPERVISE_OBJECTS = $(BUILD)/tools/kashim/launch.o $(BUILD)/tools/readers/elf_st
                     $(BUILD)/tools/supervise/serve.o $(BUILD)/tools/supervise/seccomp_notify.o \
                     $(BUILD)/tools/supervise/socket_set.o $(BUILD)/core/report.o \
                     $(BUILD)/core/sockaddr.o
-$(BUILD)/kashim: $(BUILD)/tools/kashim/kashim.o $(BUILD)/tools/kashim/preload.o $(CONFIG_OBJECTS) \
+$(BUILD)/kashim: $(BUILD)/tools/kashim/kashim.o $(BUILD)/tools/kashim/preload.o \
+                 $(BUILD)/tools/kashim/host.o $(CONFIG_OBJECTS) \
                  $(RETROFIT_OBJECTS) $(SUPERVISE_OBJECTS) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 

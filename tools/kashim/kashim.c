@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "build_config.h"
 #include "tools/running/pid_retrofit.h"
+#include "host.h"
 #include "preload.h"
 #include "tools/supervise/supervise.h"
 
@@ -41,6 +42,7 @@ struct kashim_request {
 	const char *values[KASHIM_VAR_COUNT];
 	struct kashim_retrofit_request running; /* --pid, --watch */
 	struct kashim_launch launch; /* --mode, --run-unconfigured */
+	const char *host; /* --host on|off|status, or NULL */
 };
 
 static void kashim_usage_hint(void)
@@ -102,7 +104,11 @@ static void kashim_help(void)
 	       "Configure running processes instead (Linux 5.6 or later):\n\n");
 	kashim_retrofit_help(stdout);
 	printf("\nExit status with --pid: 0 if everything was done, 1 if some process could\n"
-	       "not be reached or fully configured, 125 if kashim itself fails.\n");
+	       "not be reached or fully configured, 125 if kashim itself fails.\n\n"
+	       "Usage: kashim --host on|off|status [--programs NAME,...]\n"
+	       "As root, add libkashim.so to /etc/ld.so.preload (on), take it out (off),\n"
+	       "or show whether it is there, the configuration file in force and what\n"
+	       "each NAME gets from it (status). Exit status: 0, or 125 on failure.\n");
 }
 
 /*
@@ -211,6 +217,14 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 		len = strcspn(name, "=");
 		value = name[len] == '=' ? name + len + 1 : NULL;
 		var = kashim_find_option(name, len);
+		if (var == KASHIM_VAR_COUNT && kashim_name_is(name, len, "host")) {
+			if (value == NULL && i + 1 < argc)
+				value = argv[++i];
+			if (value == NULL || !kashim_host_action_valid(value))
+				kashim_usage_error("--host takes on, off or status");
+			req->host = value;
+			continue;
+		}
 		if (var == KASHIM_VAR_COUNT) {
 			taken = kashim_retrofit_option(&req->running, name, len, value, argc, argv,
 						       &i, err, sizeof err);
@@ -306,6 +320,18 @@ int main(int argc, char **argv)
 
 	memset(&req, 0, sizeof req);
 	command = kashim_parse_args(argc, argv, &req);
+	if (req.host != NULL) {
+		int i;
+
+		for (i = 0; i < KASHIM_VAR_COUNT; i++) {
+			if (req.values[i] != NULL && i != KASHIM_VAR_PROGRAMS)
+				kashim_usage_error("--host takes no option but --programs");
+		}
+		if (command < argc)
+			kashim_usage_error("--host takes no COMMAND");
+		return kashim_host_run(req.host, KASHIM_LIB_FROM_BIN,
+				       req.values[KASHIM_VAR_PROGRAMS]);
+	}
 	if (kashim_retrofit_wanted(&req.running))
 		return kashim_retrofit_run(&req.running, req.values,
 					   req.values[KASHIM_VAR_DEBUG] != NULL, command < argc);
