@@ -38,7 +38,7 @@ real_state() {
 
 # in_host SCRIPT: run SCRIPT (bash) in the namespace. It finds $D/kashim,
 # $D/libkashim.so, $D/probe (sockprobe), $D/probe-setuid (setuid root),
-# and $D/empty.so (a library with nothing in it);
+# $D/empty.so (a library with nothing in it) and $D/alloc-count.so;
 # `conf TEXT` writes /etc/kashim.conf (root's, 0644).
 in_host() {
 	run --separate-stderr timeout 120 unshare --mount --propagation private bash -euc '
@@ -48,6 +48,7 @@ in_host() {
 		cp "$5" "$D/probe"
 		cp "$5" "$D/probe-setuid"
 		cp "$6" "$D/empty.so"
+		cp "$7" "$D/alloc-count.so"
 		chown root:root "$D"/*
 		chmod 755 "$D"/*
 		chmod 4755 "$D/probe-setuid"
@@ -57,7 +58,8 @@ in_host() {
 		conf() { printf "%s\n" "$1" >/etc/kashim.conf; chmod 644 /etc/kashim.conf; }
 		as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 		eval "$SCRIPT"
-	' host "$HOST_DIR" "$1" "$KASHIM" "$SHIM" "$SOCKPROBE" "$BUILD/bench-empty.so"
+	' host "$HOST_DIR" "$1" "$KASHIM" "$SHIM" "$SOCKPROBE" "$BUILD/bench-empty.so" \
+		"$BUILD/alloc-count.so"
 }
 
 # The host's file kashim configures every program from, in these tests.
@@ -206,4 +208,27 @@ KASHIM_KEEPALIVE=off'
 	[ "$(printf '%s\n' "$stderr" | grep -c .)" = 1 ] || flunk "not one line"
 	[[ $stderr == *"/etc/kashim.conf is writable by its group or others; ignored"* ]] ||
 		flunk "no word about the file"
+}
+
+@test "reading the file (sections, a bad line, a bad value) allocates nothing; a missing one costs one failed open" {
+	in_host "conf '$HOST_CONF
+KASHIM_IDLE=3
+[probe]
+KASHIM_KEEPCNT=0'
+		LD_PRELOAD=\$D/alloc-count.so ALLOC_COUNT_FILE=\$D/without \$D/probe pair >/dev/null
+		LD_PRELOAD=\"\$D/alloc-count.so \$D/libkashim.so\" ALLOC_COUNT_FILE=\$D/with \$D/probe pair
+		sed 's/^/without./' \$D/without; sed 's/^/with./' \$D/with
+		rm /etc/kashim.conf
+		strace -f -o \$D/trace env -i LD_PRELOAD=\$D/libkashim.so \$D/probe unix >/dev/null
+		grep -c kashim.conf \$D/trace | sed 's/^/mentions=/'
+		grep kashim.conf \$D/trace | sed 's/^[0-9]* */call=/'"
+	assert_status 0
+	assert_value accepted.idle 41
+	assert_value accepted.cnt "$(system_default keepalive_probes)"
+	[ -n "$(value_of without.allocations)" ] || flunk "no count"
+	assert_value with.allocations "$(value_of without.allocations)"
+	[[ $stderr == *"/etc/kashim.conf:9: KASHIM_KEEPCNT=\"0\" is out of range"* ]] || flunk "no word about the value"
+	[[ $stderr == *"/etc/kashim.conf:7: \"KASHIM_IDLE=3\" does not name"* ]] || flunk "no word about the line"
+	assert_value mentions 1
+	[[ $(value_of call) == *'"/etc/kashim.conf", O_RDONLY'*'= -1 ENOENT'* ]] || flunk "not one failed open"
 }
