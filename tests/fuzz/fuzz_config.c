@@ -14,10 +14,17 @@
  * 0xff bytes; a value starting with 0xfe is unset. kashim_config_load reads
  * it through a lookup table.
  *
+ * Input whose first byte is 0x7f: the rest is a configuration file
+ * (/etc/kashim.conf's format), parsed for a program whose executable is
+ * "nginx" and whose argv[0] is "sshd", then loaded with no environment.
+ * Every message must name the file and a line of it; every value kept
+ * must be a line's, and load as kashim_parse takes it.
+ *
  * Any broken invariant aborts, which libFuzzer reports as a crash.
  */
 #include "../../core/config.h"
 #include "../../core/config_table.h"
+#include "../../core/conffile.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -245,11 +252,80 @@ static void fuzz_load(const uint8_t *data, size_t size)
 	}
 }
 
+#define FUZZ_CONF_PATH "/etc/kashim.conf"
+
+static unsigned file_lines;
+
+/* A message about the file: one line, "PATH:LINE: " with a line it has. */
+static void check_file_message(const char *message)
+{
+	const char *p = message + strlen(FUZZ_CONF_PATH ":");
+	unsigned long line;
+	char *end;
+
+	require(strncmp(message, FUZZ_CONF_PATH ":", strlen(FUZZ_CONF_PATH ":")) == 0);
+	line = strtoul(p, &end, 10);
+	require(end != p && strncmp(end, ": ", 2) == 0);
+	require(line >= 1 && line <= file_lines);
+	require(strchr(message, '\n') == NULL);
+	require(strlen(message) < 640);
+	require(quotes_balanced(end + 2));
+}
+
+static void file_warn(const char *message)
+{
+	check_file_message(message);
+}
+
+static void file_warn_value(enum kashim_var var, int result, const char *message)
+{
+	require(var < KASHIM_VAR_COUNT);
+	require(result == KASHIM_REJECTED || result == KASHIM_NOTED);
+	check_file_message(message);
+}
+
+static void fuzz_file(const uint8_t *data, size_t size)
+{
+	static struct kashim_conffile file;
+	static struct kashim_config cfg;
+	struct kashim_identity who = { "nginx", "sshd" };
+	size_t i;
+	int v;
+
+	if (size > KASHIM_CONF_MAX)
+		size = KASHIM_CONF_MAX;
+	memcpy(file.text, data, size);
+	file_lines = 1;
+	for (i = 0; i < size; i++)
+		file_lines += data[i] == '\n';
+	file.path = FUZZ_CONF_PATH;
+	for (v = 0; v < KASHIM_VAR_COUNT; v++)
+		file.value[v] = NULL;
+	kashim_conffile_parse(&file, size, &who, file_warn);
+	require(file.state == KASHIM_CONF_READ);
+	for (v = 0; v < KASHIM_VAR_COUNT; v++) {
+		long value = 0;
+
+		if (file.value[v] == NULL)
+			continue;
+		/* inside the text, on one line of it, with no blank before it */
+		require(file.value[v] >= file.text && file.value[v] <= file.text + size);
+		require(file.line[v] >= 1 && file.line[v] <= file_lines);
+		require(strchr(file.value[v], '\n') == NULL);
+		require(file.value[v][0] != ' ' && file.value[v][0] != '\t');
+		parse_and_check((enum kashim_var)v, file.value[v], &value);
+	}
+	kashim_config_load_layered(&cfg, &file, NULL, file_warn_value, NULL);
+	require(cfg.user_timeout != KASHIM_AUTO);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	if (data[0] & 0x80)
+	if (data[0] == 0x7f)
+		fuzz_file(data + 1, size - 1);
+	else if (data[0] & 0x80)
 		fuzz_load(data + 1, size - 1);
 	else
 		fuzz_one((enum kashim_var)(data[0] % KASHIM_VAR_COUNT), data + 1, size - 1);
