@@ -305,7 +305,15 @@ install: $(LIBRARY) $(TOOLS)
 # Exactly what install put there: its files, then the directories it
 # created, innermost first, each once empty; kashim's own doc directories
 # also when the record is missing. ldconfig forgets the library again.
+# Install never turns the host-wide preload on (kashim --host on does);
+# uninstall first takes kashim's line out of /etc/ld.so.preload, before
+# the library goes: a line naming a missing library makes the loader
+# complain in every program. If that fails, nothing is removed.
 uninstall:
+	@if [ -z '$(DESTDIR)' ] && grep -qs 'libkashim\.so' /etc/ld.so.preload; then \
+		$(BINDIR)/kashim --host off || { echo 'kashim: libkashim.so is still in' \
+			'/etc/ld.so.preload; nothing uninstalled' >&2; exit 1; }; \
+	fi
 	rm -f $(DESTDIR)$(LIBDIR)/libkashim.so \
 		$(DESTDIR)$(BINDIR)/kashim $(DESTDIR)$(BINDIR)/kashim-inspect \
 		$(MANPAGES_1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \

@@ -165,3 +165,26 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	assert_output_lacks "uninstalled:"
 	[ ! -e /usr/local/lib/libkashim.so ] || flunk "the install reached the real /usr/local"
 }
+
+@test "make install leaves /etc/ld.so.preload alone; make uninstall takes kashim's line out, keeping the rest" {
+	[ "$(id -u)" -eq 0 ] || skip "installs into /usr/local: needs root"
+	cp -a /etc "$BATS_TEST_TMPDIR/etc"
+	run --separate-stderr unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs /usr/local && mount --bind "$1/etc" /etc || exit 2
+		make -s -C "$2" BUILD="$3" "$3/bench-empty.so" >/dev/null || exit 6
+		cp "$3/bench-empty.so" /usr/local/empty.so
+		printf "%s\n" /usr/local/empty.so >/etc/ld.so.preload
+		before=$(sha256sum /etc/ld.so.preload)
+		make -s -C "$2" BUILD="$3" install || exit 3
+		[ "$(sha256sum /etc/ld.so.preload)" = "$before" ] && echo install=untouched
+		/usr/local/bin/kashim --host on >/dev/null || exit 4
+		grep -c libkashim /etc/ld.so.preload | sed s/^/on=/
+		make -s -C "$2" BUILD="$3" uninstall || exit 5
+		[ "$(sha256sum /etc/ld.so.preload)" = "$before" ] && echo uninstall=restored' sh "$BATS_TEST_TMPDIR" "$KASHIM_ROOT" "$INSTALL_BUILD"
+	assert_status 0
+	assert_value install untouched
+	assert_value on 1
+	assert_value uninstall restored
+	[[ $stderr != *"cannot be preloaded"* ]] || flunk "the loader complained"
+	[ ! -e /usr/local/lib/libkashim.so ] || flunk "the install reached the real /usr/local"
+}
