@@ -243,7 +243,7 @@ deb:
 deb-check:
 	scripts/deb-check
 
-bench: $(LIBRARY) $(BENCH) $(BENCH_EMPTY)
+bench: $(LIBRARY) $(BENCH) $(BENCH_EMPTY) $(BENCH_CONF)
 	bench/run
 
 # One source file each, compiled and linked in one step.
@@ -260,6 +260,15 @@ $(BENCH):
 $(BENCH_EMPTY): bench/empty.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $<
+
+# libkashim.so again, reading its configuration file from $(BUILD)/bench-etc-absent
+# (never created) or $(BUILD)/bench-etc-present (bench/run writes it): the
+# start-up cost of /etc/kashim.conf absent and present, the path aside.
+BENCH_CONF = $(BUILD)/bench-conf-absent.so $(BUILD)/bench-conf-present.so
+$(BUILD)/bench-conf-%.so: core/conf_path.c $(filter-out $(BUILD)/core/conf_path.o,$(SHIM_OBJECTS)) \
+                          $(COMPAT)
+	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) -Wl,-soname,libkashim.so $(LDFLAGS) \
+		-DKASHIM_CONF_PATH='"$(abspath $(BUILD))/bench-etc-$*/kashim.conf"' -o $@ $^ -ldl
 
 # The directories install puts files in. Each one it has to create,
 # parents included, is recorded (without DESTDIR) in INSTALLED_DIRS, added
@@ -331,7 +340,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(SHIM_OBJECTS:.o=.d) $(BUILD)/tests/helpers/*.d $(BUILD)/tools/*/*.d $(BUILD)/compat/*.d \
-	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d) $(BUILD)/static-peer.d
+	$(BENCH:=.d) $(BENCH_EMPTY:.so=.d) $(BENCH_CONF:.so=.d) $(BUILD)/static-peer.d
 
 # ---------------------------------------------------------------------------
 # Hardening: helpers for the signal, property and stress tests (built with

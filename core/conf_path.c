@@ -5,6 +5,8 @@
  * its own so that make bench can link the library with another path.
  */
 #include "conffile.h"
+#ifndef KASHIM_CONF_PATH
 #include "sysconf.h"
+#endif
 
 const char kashim_conf_path[] = KASHIM_CONF_PATH;
