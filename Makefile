@@ -262,9 +262,11 @@ $(BENCH_EMPTY): bench/empty.c
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $<
 
 # libkashim.so again, reading its configuration file from $(BUILD)/bench-etc-absent
-# (never created) or $(BUILD)/bench-etc-present (bench/run writes it): the
-# start-up cost of /etc/kashim.conf absent and present, the path aside.
-BENCH_CONF = $(BUILD)/bench-conf-absent.so $(BUILD)/bench-conf-present.so
+# (never created) or $(BUILD)/bench-etc-present and -sections (bench/run
+# writes them): the start-up cost of /etc/kashim.conf absent and present,
+# the path aside.
+BENCH_CONF = $(BUILD)/bench-conf-absent.so $(BUILD)/bench-conf-present.so \
+             $(BUILD)/bench-conf-sections.so
 $(BUILD)/bench-conf-%.so: core/conf_path.c $(filter-out $(BUILD)/core/conf_path.o,$(SHIM_OBJECTS)) \
                           $(COMPAT)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) -Wl,-soname,libkashim.so $(LDFLAGS) \

@@ -183,9 +183,11 @@ static long kashim_conf_slurp(struct kashim_conffile *f, int fd)
 			continue;
 		if (got < 0)
 			return -1;
-		if (got == 0)
-			return (long)length;
 		length += (size_t)got;
+		/* A regular file's read comes back short only at its end: no
+		 * second read to hear that (one system call less per exec). */
+		if (length < KASHIM_CONF_MAX)
+			return (long)length;
 	}
 	do {
 		got = read(fd, &extra, 1);
@@ -224,17 +226,25 @@ int kashim_conffile_read(struct kashim_conffile *f, const char *path,
 	long length;
 	int fd, i;
 
+	/* O_NONBLOCK: a FIFO put there must not hang every program at start. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+		/* The common case, in every exec of a host without the file:
+		 * f is only written if it says otherwise (the library's is
+		 * all zeros, so its pages stay untouched). */
+		if (f->state != KASHIM_CONF_ABSENT)
+			f->state = KASHIM_CONF_ABSENT;
+		errno = saved_errno;
+		return KASHIM_CONF_ABSENT;
+	}
 	f->path = path;
 	f->state = KASHIM_CONF_ABSENT;
 	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
 		f->value[i] = NULL;
 		f->line[i] = 0;
 	}
-	/* O_NONBLOCK: a FIFO put there must not hang every program at start. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			kashim_conf_ignore(f, warn, "cannot open %s (errno %d); ignored", path, errno);
+		kashim_conf_ignore(f, warn, "cannot open %s (errno %d); ignored", path, errno);
 		errno = saved_errno;
 		return f->state;
 	}
