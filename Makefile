@@ -38,7 +38,7 @@ endif
 # Makefile reads GLIBC_BASE, the version they bind to, from compat/glibc.h:
 # empty for another C library (musl), and off in sanitizer builds, whose
 # runtimes need a new glibc anyway.
-COMPAT_SOURCES = compat/start.c compat/stat.c compat/dlsym.c compat/pthread_once.c \
+COMPAT_SOURCES = compat/start.c compat/stat.c compat/fstat.c compat/dlsym.c compat/pthread_once.c \
                  compat/pthread.c
 GLIBC_BASE := $(if $(findstring -fsanitize,$(CFLAGS) $(LDFLAGS)),,$(shell \
                 echo KASHIM_GLIBC_BASE | $(CC) -E -P -include compat/glibc.h - 2>/dev/null | \

@@ -14,13 +14,3 @@ int stat(const char *path, struct stat *buf)
 {
 	return __xstat(KASHIM_STAT_VER, path, buf);
 }
-
-/* fstat likewise, through __fxstat. */
-/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
-int __fxstat(int version, int fd, struct stat *buf);
-KASHIM_FIRST_VERSION(__fxstat, __fxstat);
-
-int fstat(int fd, struct stat *buf)
-{
-	return __fxstat(KASHIM_STAT_VER, fd, buf);
-}
