@@ -188,13 +188,16 @@ KASHIM_KEEPALIVE=off'
 	in_host "conf '$HOST_CONF'
 		\$D/kashim --host status --programs nginx,sshd
 		\$D/kashim --host on >/dev/null
-		\$D/kashim --host status"
+		\$D/kashim --host status
+		status=0; \$D/kashim --host status --programs '!sshd' >/dev/null || status=\$?
+		echo exclusion.status=\$status"
 	assert_status 0
 	assert_output_has "host-wide preload: off"
 	assert_output_has "host-wide preload: on (/etc/ld.so.preload names $HOST_DIR/libkashim.so)"
 	assert_output_has "configuration file: /etc/kashim.conf, in force"
 	assert_output_has "nginx: keepalive on idle=41 intvl=6"
 	assert_output_has "sshd: keepalive off"
+	assert_value exclusion.status 125
 }
 
 @test "a group-writable /etc/kashim.conf is ignored, said in one line" {

@@ -406,6 +406,9 @@ static int kashim_host_status(const struct kashim_host_file *old, const char *pr
 		break;
 	}
 	printf("configuration file: %s, %s\n", kashim_conf_path, state);
+	if (programs != NULL && strchr(programs, '!') != NULL)
+		return kashim_host_fail("--host status --programs takes program names, not "
+					"exclusions");
 	while (programs != NULL && *programs != '\0') {
 		size_t length = strcspn(programs, ",");
 
