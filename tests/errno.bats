@@ -77,3 +77,61 @@ same_with_and_without() { # CASE
 		[ "$output" = "ok=1 errno=kept keepalive=1" ] || flunk "$call under the shim"
 	done
 }
+
+# errno_matrix CASE...: each case of `sockprobe errno-all` (errno set to a
+# sentinel before the call) must print the same return value and errno
+# with and without the shim; under the shim every case named in
+# $CONFIGURED must show keepalive=1 (the shim did its work, so it had
+# errno to lose), every other keepalive=0 or -1.
+errno_matrix() {
+	run "$SOCKPROBE" errno-all "$@"
+	assert_status 0
+	local plain=$output
+	run under_shim KASHIM_KEEPIDLE=9 KASHIM_KEEPCNT=2 KASHIM_USER_TIMEOUT=3s "$SOCKPROBE" errno-all "$@"
+	assert_status 0
+	local shimmed=$output line name
+	[ "$(printf '%s\n' "$plain" | wc -l)" -eq $# ] || flunk "expected $# lines: $plain"
+	[ "$(printf '%s\n' "$plain" | sed 's/ keepalive=.*//')" = \
+		"$(printf '%s\n' "$shimmed" | sed 's/ keepalive=.*//')" ] ||
+		flunk "$(printf 'without the shim:\n%s\nwith it:\n%s' "$plain" "$shimmed")"
+	while read -r line; do
+		name=${line%% *}
+		if [[ " $CONFIGURED " == *" $name "* ]]; then
+			[[ $line == *" keepalive=1" ]] || flunk "$name not configured: $line"
+		else
+			[[ $line != *" keepalive=1" ]] || flunk "$name configured: $line"
+		fi
+	done <<<"$shimmed"
+}
+
+@test "errno with a sentinel around every call, TCP, UDP, unix and a closed fd, success and failure" {
+	CONFIGURED="listen-tcp listen-unbound accept-tcp accept-tcp-raw accept4-tcp-raw connect-tcp"
+	# client Fast Open (bit 1 of net.ipv4.tcp_fastopen, the default) starts a connection
+	if (($(sysctl -n net.ipv4.tcp_fastopen) & 1)); then
+		CONFIGURED+=" sendto-tcp sendmsg-tcp"
+	fi
+	errno_matrix socket-tcp socket-udp socket-unix socket-bad \
+		listen-tcp listen-unbound listen-unix listen-udp listen-closed \
+		accept-tcp accept-tcp-raw accept4-tcp-raw accept-unix-raw accept4-unix-raw \
+		accept-eagain accept-closed \
+		connect-tcp connect-refused connect-udp connect-unix connect-closed \
+		sendto-tcp sendto-udp sendto-unix sendto-closed sendmsg-tcp sendmsg-udp sendmsg-closed
+	# the unix and UDP cases are where a failed setsockopt leaves an errno behind
+	assert_output_has "listen-unix ret=0 errno=kept"
+	assert_output_has "accept-unix-raw ret=0 errno=kept"
+	assert_output_has "connect-udp ret=0 errno=kept"
+	assert_output_has "sendto-udp ret=1 errno=kept"
+}
+
+@test "errno with a sentinel around every call on MPTCP, where kashim's TCP_USER_TIMEOUT fails" {
+	if [ "$(sysctl -n net.mptcp.enabled 2>/dev/null)" != 1 ]; then
+		skip "this kernel has no MPTCP enabled (net.mptcp.enabled)"
+	fi
+	CONFIGURED="listen-mptcp accept-mptcp accept-mptcp-raw connect-mptcp"
+	if (($(sysctl -n net.ipv4.tcp_fastopen) & 1)); then
+		CONFIGURED+=" sendto-mptcp"
+	fi
+	errno_matrix socket-mptcp listen-mptcp accept-mptcp accept-mptcp-raw connect-mptcp sendto-mptcp
+	assert_output_has "listen-mptcp ret=0 errno=kept"
+	assert_output_has "accept-mptcp-raw ret=0 errno=kept"
+}

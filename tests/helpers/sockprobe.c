@@ -28,6 +28,10 @@
  *       one call whose return value and errno are printed
  *   sockprobe errno-kept accept|accept4|connect|listen
  *       a successful call: is the caller's errno still there after it?
+ *   sockprobe errno-all CASE...
+ *       each CASE (CALL-KIND[-raw], e.g. accept-unix-raw) in a child:
+ *       the call with errno set to EDOM before it; prints ret, errno
+ *       ("kept" when EDOM is still there) and the socket's keepalive
  *   sockprobe threads THREADS CONNECTIONS IDLE
  *       every connection's both ends must carry keepalive with IDLE
  *   sockprobe fork | clearenv
@@ -53,6 +57,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "test_util.h"
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
 
 #define die(what) do { perror(what); exit(3); } while (0)
 
@@ -256,6 +267,9 @@ static const char *errno_name(int error)
 		{ EAGAIN, "EAGAIN" }, { EINVAL, "EINVAL" }, { ECONNREFUSED, "ECONNREFUSED" },
 		{ EINPROGRESS, "EINPROGRESS" }, { EISCONN, "EISCONN" }, { EFAULT, "EFAULT" },
 		{ EAFNOSUPPORT, "EAFNOSUPPORT" }, { EALREADY, "EALREADY" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENOPROTOOPT, "ENOPROTOOPT" },
+		{ ENOTCONN, "ENOTCONN" }, { EPIPE, "EPIPE" },
+		{ EPROTONOSUPPORT, "EPROTONOSUPPORT" },
 	};
 	static char unknown[32];
 	size_t i;
@@ -392,6 +406,255 @@ static int run_errno_kept(const char *which)
 	printf("ok=%d errno=%s keepalive=%d\n", ret >= 0, after == EDOM ? "kept" : errno_name(after),
 	       get_int(configured_fd, SOL_SOCKET, SO_KEEPALIVE));
 	return 0;
+}
+
+/*
+ * Every interposed call, on success and on failure, for TCP, UDP, unix,
+ * MPTCP (a socket on which one of kashim's setsockopt calls fails) and a
+ * closed fd: errno is set to EDOM just before the call and printed just
+ * after ("kept" when still EDOM), with the call's return value and the
+ * keepalive of the socket kashim would have configured (-1: none). Run
+ * with and without the shim, the lines must be the same but for the
+ * keepalive. Listeners made by raw syscall are ones kashim did not see,
+ * so that accept, not listen, configures.
+ */
+struct errno_case {
+	long ret;
+	int error;
+	int fd; /* the socket to read SO_KEEPALIVE from afterwards, or -1 */
+};
+
+/* A fresh socket of kind ("tcp", "udp", "unix", "mptcp"), or -1. */
+static int kind_socket(const char *kind)
+{
+	if (strcmp(kind, "udp") == 0)
+		return socket(AF_INET, SOCK_DGRAM, 0);
+	if (strcmp(kind, "unix") == 0)
+		return socket(AF_UNIX, SOCK_STREAM, 0);
+	if (strcmp(kind, "mptcp") == 0)
+		return socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+	return socket(AF_INET, SOCK_STREAM, 0);
+}
+
+/* A unique abstract unix address: nothing to clean up on disk. */
+static socklen_t unix_address(struct sockaddr_storage *addr)
+{
+	static int serial;
+	struct sockaddr_un *un = (struct sockaddr_un *)addr;
+
+	memset(addr, 0, sizeof *addr);
+	un->sun_family = AF_UNIX;
+	snprintf(un->sun_path + 1, sizeof un->sun_path - 1, "sockprobe-errno-%ld-%d",
+		 (long)getpid(), serial++);
+	return (socklen_t)sizeof *un;
+}
+
+/* A listener of kind bound to a free address, listening (by syscall when
+ * raw, out of kashim's reach); its address in *addr. */
+static int kind_listener(const char *kind, int raw, struct sockaddr_storage *addr,
+			 socklen_t *length)
+{
+	int fd = kind_socket(kind);
+
+	if (fd < 0)
+		die("errno-all listener");
+	if (strcmp(kind, "unix") == 0) {
+		*length = unix_address(addr);
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *)addr;
+
+		memset(addr, 0, sizeof *addr);
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		*length = sizeof *in;
+	}
+	if (bind(fd, (struct sockaddr *)addr, *length) != 0 ||
+	    getsockname(fd, (struct sockaddr *)addr, length) != 0)
+		die("errno-all bind");
+	if (strcmp(kind, "udp") != 0 && (raw ? syscall(SYS_listen, fd, 8) : listen(fd, 8)) != 0)
+		die("errno-all listen");
+	return fd;
+}
+
+/* An fd number that was a socket and is closed now. */
+static int closed_fd(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	close(fd);
+	return fd;
+}
+
+#define SENTINEL_CALL(result, call) \
+	do {                            \
+		errno = EDOM;               \
+		(result).ret = (call);      \
+		(result).error = errno;     \
+	} while (0)
+
+static struct errno_case errno_socket(const char *kind)
+{
+	struct errno_case c = { 0, 0, -1 };
+
+	if (strcmp(kind, "bad") == 0)
+		SENTINEL_CALL(c, socket(12345, SOCK_STREAM, 0));
+	else if (strcmp(kind, "udp") == 0)
+		SENTINEL_CALL(c, socket(AF_INET, SOCK_DGRAM, 0));
+	else if (strcmp(kind, "unix") == 0)
+		SENTINEL_CALL(c, socket(AF_UNIX, SOCK_STREAM, 0));
+	else if (strcmp(kind, "mptcp") == 0)
+		SENTINEL_CALL(c, socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP));
+	else
+		SENTINEL_CALL(c, socket(AF_INET, SOCK_STREAM, 0));
+	c.fd = (int)c.ret;
+	c.ret = c.ret >= 0 ? 0 : c.ret; /* the number is not the point */
+	return c;
+}
+
+static struct errno_case errno_listen(const char *kind)
+{
+	struct errno_case c = { 0, 0, -1 };
+	struct sockaddr_storage addr;
+	socklen_t length;
+
+	if (strcmp(kind, "closed") == 0) {
+		SENTINEL_CALL(c, listen(closed_fd(), 8));
+		return c;
+	}
+	if (strcmp(kind, "unbound") == 0) { /* listen picks the port */
+		c.fd = kind_socket("tcp");
+	} else {
+		c.fd = kind_listener(kind, 0, &addr, &length);
+		if (strcmp(kind, "udp") != 0) { /* listening already: a fresh one */
+			close(c.fd);
+			c.fd = kind_socket(kind);
+			if (strcmp(kind, "unix") == 0)
+				length = unix_address(&addr);
+			else
+				((struct sockaddr_in *)&addr)->sin_port = 0;
+			if (bind(c.fd, (struct sockaddr *)&addr, length) != 0)
+				die("errno-all bind");
+		}
+	}
+	SENTINEL_CALL(c, listen(c.fd, 8));
+	return c;
+}
+
+/* accept or accept4 (how) on a listener of kind; raw: one kashim did not see. */
+static struct errno_case errno_accept(const char *how, const char *kind, int raw)
+{
+	struct errno_case c = { 0, 0, -1 };
+	struct sockaddr_storage addr;
+	socklen_t length;
+	int listener, client;
+
+	if (strcmp(kind, "closed") == 0) {
+		listener = closed_fd();
+	} else {
+		listener = kind_listener(kind, raw, &addr, &length);
+		client = kind_socket(kind);
+		if (strcmp(kind, "eagain") == 0)
+			fcntl(listener, F_SETFL, O_NONBLOCK);
+		else if (client < 0 || connect(client, (struct sockaddr *)&addr, length) != 0)
+			die("errno-all connect");
+	}
+	if (strcmp(how, "accept4") == 0)
+		SENTINEL_CALL(c, accept4(listener, NULL, NULL, SOCK_CLOEXEC));
+	else
+		SENTINEL_CALL(c, accept(listener, NULL, NULL));
+	c.fd = (int)c.ret;
+	c.ret = c.ret >= 0 ? 0 : c.ret;
+	return c;
+}
+
+/*
+ * connect, or sendto/sendmsg with MSG_FASTOPEN (how), from a socket of
+ * kind to a listener of kind; "refused" a TCP port nothing listens on.
+ */
+static struct errno_case errno_connect(const char *how, const char *kind)
+{
+	struct errno_case c = { 0, 0, -1 };
+	struct sockaddr_storage addr;
+	socklen_t length;
+	int fd;
+
+	if (strcmp(kind, "refused") == 0) {
+		(void)reserve_closed_port((struct sockaddr_in *)&addr);
+		length = sizeof(struct sockaddr_in);
+		fd = kind_socket("tcp");
+	} else if (strcmp(kind, "closed") == 0) {
+		(void)reserve_closed_port((struct sockaddr_in *)&addr);
+		length = sizeof(struct sockaddr_in);
+		fd = closed_fd();
+	} else {
+		(void)kind_listener(kind, 0, &addr, &length); /* open until exit */
+		fd = kind_socket(kind);
+	}
+	if (strcmp(how, "sendto") == 0) {
+		SENTINEL_CALL(c, sendto(fd, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&addr, length));
+	} else if (strcmp(how, "sendmsg") == 0) {
+		struct iovec data = { .iov_base = "x", .iov_len = 1 };
+		struct msghdr msg = { .msg_name = &addr, .msg_namelen = length,
+				      .msg_iov = &data, .msg_iovlen = 1 };
+
+		SENTINEL_CALL(c, sendmsg(fd, &msg, MSG_FASTOPEN));
+	} else {
+		SENTINEL_CALL(c, connect(fd, (struct sockaddr *)&addr, length));
+	}
+	c.fd = fd;
+	return c;
+}
+
+/* One case by name: CALL-KIND[-raw]. */
+static int run_errno_case(const char *name)
+{
+	char call[16], kind[16];
+	int raw = strstr(name, "-raw") != NULL;
+	struct errno_case c;
+
+	if (sscanf(name, "%15[^-]-%15[^-]", call, kind) != 2) {
+		fprintf(stderr, "sockprobe: bad errno-all case %s\n", name);
+		return 2;
+	}
+	if (strcmp(call, "socket") == 0)
+		c = errno_socket(kind);
+	else if (strcmp(call, "listen") == 0)
+		c = errno_listen(kind);
+	else if (strcmp(call, "accept") == 0 || strcmp(call, "accept4") == 0)
+		c = errno_accept(call, kind, raw);
+	else if (strcmp(call, "connect") == 0 || strcmp(call, "sendto") == 0 ||
+		 strcmp(call, "sendmsg") == 0)
+		c = errno_connect(call, kind);
+	else {
+		fprintf(stderr, "sockprobe: bad errno-all call %s\n", call);
+		return 2;
+	}
+	printf("%s ret=%ld errno=%s keepalive=%d\n", name, c.ret,
+	       c.error == EDOM ? "kept" : errno_name(c.error),
+	       c.fd >= 0 ? get_int(c.fd, SOL_SOCKET, SO_KEEPALIVE) : -1);
+	return 0;
+}
+
+/* Each named case in a child of its own, so fds and ports never mix. */
+static int run_errno_all(int count, char **names)
+{
+	int i, status = 0;
+
+	for (i = 0; i < count; i++) {
+		pid_t child = fork();
+		int child_status;
+
+		if (child < 0)
+			die("fork");
+		if (child == 0)
+			exit(run_errno_case(names[i]));
+		if (waitpid(child, &child_status, 0) != child || !WIFEXITED(child_status) ||
+		    WEXITSTATUS(child_status) != 0)
+			status = 1;
+	}
+	return status;
 }
 
 struct thread_job {
@@ -629,6 +892,8 @@ int main(int argc, char **argv)
 		return run_udp();
 	if (strcmp(argv[1], "errno-kept") == 0 && argc == 3)
 		return run_errno_kept(argv[2]);
+	if (strcmp(argv[1], "errno-all") == 0 && argc >= 3)
+		return run_errno_all(argc - 2, argv + 2);
 	if (strcmp(argv[1], "errno") == 0 && argc == 3)
 		return run_errno(argv[2]);
 	if (strcmp(argv[1], "threads") == 0 && argc == 5)
