@@ -33,6 +33,32 @@ table_row() {
 	printf '%s\n' "$table" | awk -v fd="$1" '$1 == fd'
 }
 
+# assert_table_matches_report: every socket the process reported has one
+# row in $table, whose KEEPALIVE (on or off), IDLE, INTVL, CNT and
+# USER_TIMEOUT are what getsockopt read inside, and whose TIMER is a
+# keepalive timer exactly when keepalive is on and the socket connected.
+assert_table_matches_report() {
+	local fd row expected count=0
+	for fd in $(report_fds "$REPORT"); do
+		row=$(table_row "$fd")
+		[ -n "$row" ] || flunk "no row for fd $fd in: $table"
+		expected="$([ "$(report_value "$REPORT" "$fd" keepalive)" = 1 ] && echo on || echo off)"
+		expected+=" $(report_value "$REPORT" "$fd" keepidle)s"
+		expected+=" $(report_value "$REPORT" "$fd" keepintvl)s"
+		expected+=" $(report_value "$REPORT" "$fd" keepcnt)"
+		expected+=" $(report_value "$REPORT" "$fd" user_timeout)ms"
+		[ "$(awk '{ print $5, $6, $7, $8, $9 }' <<<"$row")" = "$expected" ] ||
+			flunk "fd $fd: row '$row', getsockopt inside: $expected"
+		if [[ $expected == on* && $row == *" ESTABLISHED "* ]]; then
+			[[ $row =~ \ keepalive\ [0-9.]+s$ ]] || flunk "fd $fd: no keepalive timer: $row"
+		else
+			[[ $row =~ \ -$ ]] || flunk "fd $fd: a timer without keepalive: $row"
+		fi
+		count=$((count + 1))
+	done
+	[ "$count" -eq 6 ] || flunk "compared $count rows, expected 6"
+}
+
 @test "a python3 server under the shim: the values getsockopt reports inside, and the timer" {
 	start_report_server "$REPORT" "$KASHIM" --idle 41 --interval 7 --count 4 --user-timeout auto
 	inspect_json "$SERVER_PID"
@@ -103,8 +129,9 @@ table_row() {
 		flunk "no header"
 	run awk 'NR == 2 { at = index($0, "TIMER") } NR > 2 && substr($0, at - 2, 2) != "  " { bad = 1 } END { exit bad }' <<<"$table"
 	assert_status 0
+	assert_table_matches_report
 	for fd in $(report_fds "$REPORT"); do
-		[ "$(report_value "$REPORT" "$fd" keepalive)" = 1 ] || continue
+		[ "$(report_value "$REPORT" "$fd" keepalive)" = 1 ] || flunk "fd $fd not configured"
 		output=$(table_row "$fd")
 		if [[ "$output" == *" LISTEN "* ]]; then # the listen hook's; no timer on a listener
 			[[ "$output" =~ \ on\ +41s\ +7s\ +4\ +9000ms\ +-$ ]] || flunk "row of listener fd $fd"
@@ -113,6 +140,17 @@ table_row() {
 		[[ "$output" =~ ESTABLISHED\ .*\ on\ +41s\ +7s\ +4\ +9000ms\ +keepalive\ (3[6-9]|4[01])\.[0-9][0-9]s$ ]] ||
 			flunk "row of fd $fd"
 	done
+}
+
+@test "the table in both states: off rows and the program's own on row, as read inside" {
+	# no shim: keepalive off everywhere but the socket the program set itself
+	OWN_IDLE=77 start_report_server "$REPORT"
+	run --separate-stderr "$KASHIM_INSPECT" "$SERVER_PID"
+	assert_status 0
+	table=$output
+	assert_table_matches_report
+	[ "$(awk '$5 == "off"' <<<"$table" | wc -l)" -eq 5 ] || flunk "expected 5 rows off: $table"
+	[ "$(awk '$5 == "on" && $6 == "77s"' <<<"$table" | wc -l)" -eq 1 ] || flunk "expected 1 row on: $table"
 }
 
 @test "several PIDs; one that does not exist is reported and makes the status 1" {
