@@ -130,8 +130,14 @@ serve() {
 }
 
 @test "configured once: a second listen leaves the program's own choice (nginx's pattern)" {
-	start_background "$KASHIM" --debug --idle 75 -- "$STATIC_PEER" relisten "$PORT"
-	wait_until 5 listening || flunk "not listening"
+	start_background "$KASHIM" --debug --idle 75 --interval 7 --count 4 -- "$STATIC_PEER" relisten "$PORT"
+	# "listening" comes after the second listen
+	wait_until 5 grep -qx listening "$BATS_TEST_TMPDIR/background.log" || flunk "not listening"
+	# from outside: the first listen was configured (idle 75 stays when the
+	# program turns SO_KEEPALIVE off), the second one did not turn it back on
+	run inspect_options "$(command_pid)" LISTEN
+	assert_status 0
+	[ "$output" = "keepalive=0 idle=75 intvl=7 cnt=4" ] || flunk "listener seen from outside"
 	start_background "$STATIC_PEER" connect "$PORT"
 	wait_until 5 grep -q accepted.keepalive "$BATS_TEST_TMPDIR/background.log" ||
 		flunk "relisten did not report"
