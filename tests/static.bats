@@ -24,7 +24,8 @@ teardown() {
 }
 
 # inspect_options PID STATE: "keepalive=B idle=I intvl=N cnt=C" of PID's
-# first TCP socket in STATE, as kashim-inspect reads it from outside.
+# first TCP socket in STATE, as kashim-inspect reads it from outside;
+# fails when PID has no such socket.
 inspect_options() {
 	"$KASHIM_INSPECT" --json "$1" | python3 -c '
 import json, sys
@@ -33,7 +34,8 @@ for p in json.load(sys.stdin)["processes"]:
         if s["state"] == sys.argv[1] and s["options"]:
             o = s["options"]
             print("keepalive=%d idle=%d intvl=%d cnt=%d" % (o["keepalive"], o["keepidle"], o["keepintvl"], o["keepcnt"]))
-            sys.exit(0)' "$2"
+            sys.exit(0)
+sys.exit(1)' "$2"
 }
 
 # The process kashim (the last background command) runs COMMAND in.
@@ -66,8 +68,10 @@ serve() {
 	assert_timer_near "( sport = :$PORT )" 71
 	[ "$(pgrep -P "${BACKGROUND_PIDS[0]}")" = "$SERVER_PID" ] || flunk "the server is not kashim's child"
 	run inspect_options "$SERVER_PID" LISTEN
+	assert_status 0
 	[ "$output" = "keepalive=1 idle=71 intvl=7 cnt=4" ] || flunk "listener"
 	run inspect_options "$SERVER_PID" ESTABLISHED
+	assert_status 0
 	[ "$output" = "keepalive=1 idle=71 intvl=7 cnt=4" ] || flunk "first accepted connection"
 	# the client ran without kashim
 	[ -z "$(ss_keepalive_seconds "( dport = :$PORT )")" ] || flunk "the client has a timer"
@@ -76,6 +80,7 @@ serve() {
 @test "control: the same static server without kashim is unconfigured" {
 	serve
 	run inspect_options "$SERVER_PID" ESTABLISHED
+	assert_status 0
 	[ "$output" = "keepalive=0 idle=$(system_default keepalive_time) intvl=$(system_default keepalive_intvl) cnt=$(system_default keepalive_probes)" ] ||
 		flunk "options without kashim"
 }
@@ -83,6 +88,7 @@ serve() {
 @test "control: --mode=preload leaves a static server unconfigured (LD_PRELOAD cannot reach it)" {
 	serve "$KASHIM" --mode=preload --idle 71 --
 	run inspect_options "$SERVER_PID" ESTABLISHED
+	assert_status 0
 	assert_output_has "keepalive=0"
 }
 
@@ -92,6 +98,7 @@ serve() {
 	start_background "$KASHIM" --idle 72 --interval 8 --count 5 -- "$STATIC_PEER" connect "$PORT"
 	wait_until 5 established "( dport = :$PORT )" || flunk "no connection"
 	run inspect_options "$(command_pid)" ESTABLISHED
+	assert_status 0
 	[ "$output" = "keepalive=1 idle=72 intvl=8 cnt=5" ] || flunk "client connection"
 	assert_timer_near "( dport = :$PORT )" 72
 	stop_background
@@ -101,6 +108,7 @@ serve() {
 	start_background "$STATIC_PEER" connect "$PORT"
 	wait_until 5 established "( dport = :$PORT )" || flunk "no connection"
 	run inspect_options "${BACKGROUND_PIDS[-1]}" ESTABLISHED
+	assert_status 0
 	assert_output_has "keepalive=0"
 }
 
@@ -154,18 +162,21 @@ serve() {
 		"$KASHIM" --idle 76 -- "$STATIC_PEER" connect "$PORT"
 	wait_until 5 established "( dport = :$PORT )" || flunk "no connection"
 	run inspect_options "$(command_pid)" ESTABLISHED
+	assert_status 0
 	assert_output_has "keepalive=0"
 	start_background env KASHIM_PORTS=$PORT KASHIM_PROGRAMS=static-peer \
 		"$KASHIM" --idle 76 -- "$STATIC_PEER" connect "$PORT"
 	wait_until 5 bash -c "[ \$(ss -tnH state established '( dport = :$PORT )' | wc -l) -eq 2 ]" ||
 		flunk "no second connection"
 	run inspect_options "$(command_pid)" ESTABLISHED
+	assert_status 0
 	assert_output_has "keepalive=1 idle=76"
 	start_background env KASHIM_PROGRAMS=!static-peer \
 		"$KASHIM" --idle 76 -- "$STATIC_PEER" connect "$PORT"
 	wait_until 5 bash -c "[ \$(ss -tnH state established '( dport = :$PORT )' | wc -l) -eq 3 ]" ||
 		flunk "no third connection"
 	run inspect_options "$(command_pid)" ESTABLISHED
+	assert_status 0
 	assert_output_has "keepalive=0"
 }
 
@@ -270,6 +281,7 @@ print("returncode=%d" % p.wait())' "$KASHIM" "$STATIC_PEER"
 
 @test "--mode and --run-unconfigured: in --help, strictly checked" {
 	run "$KASHIM" --help
+	assert_status 0
 	assert_output_has "--mode auto|preload|seccomp"
 	assert_output_has "--run-unconfigured"
 	run --separate-stderr "$KASHIM" --mode=static -- true
@@ -287,8 +299,12 @@ print("returncode=%d" % p.wait())' "$KASHIM" "$STATIC_PEER"
 	chmod +x "$BATS_TEST_TMPDIR/script"
 	run --separate-stderr "$KASHIM" --debug -- "$BATS_TEST_TMPDIR/script"
 	assert_status 0
-	assert_output_has "ppid="
 	printf '%s\n' "$stderr" | grep -qF "supervising through seccomp" || flunk "not supervised"
+	# the program is the supervising kashim's child: its parent is the PID kashim logs under
+	local supervisor
+	supervisor=$(printf '%s\n' "$stderr" | sed -n 's/^kashim\[\([0-9]*\)[^]]*\]: .*supervising through seccomp.*/\1/p' | head -n 1)
+	[ -n "$supervisor" ] || flunk "no supervisor PID in the debug lines"
+	assert_value ppid "$supervisor"
 	# nothing to configure: kashim execs it, keeping the PID
 	run sh -c 'echo "shell=$$"; KASHIM_KEEPALIVE=0 exec "$1" -- "$2" pid' sh "$KASHIM" "$STATIC_PEER"
 	assert_status 0
@@ -310,6 +326,7 @@ print("returncode=%d" % p.wait())' "$KASHIM" "$STATIC_PEER"
 	done
 	for case in connect listen; do
 		run "$KASHIM" --mode=seccomp --idle 30 -- "$SOCKPROBE" errno-kept "$case"
+		assert_status 0
 		assert_output_has "ok=1 errno=kept keepalive=1"
 	done
 }
