@@ -147,13 +147,10 @@ retrofit_server() {
 	local watch=$!
 	BACKGROUND_PIDS+=("$watch")
 	wait_until 15 has_sockets "$CLIENT_PID" 12 || flunk "the client stopped early"
-	sleep 0.3 # a pass or more after the last connection
+	# the watch has configured the last connection (a pass after it)
+	wait_until 10 bash -c '[ "$(grep -c ": configured$" "$1")" -ge 12 ]' sh "$BATS_TEST_TMPDIR/watch.err" ||
+		flunk "the watch did not configure 12 connections: $(cat "$BATS_TEST_TMPDIR/watch.err")"
 	assert_sockets "$CLIENT_PID" 12 '$2 == "ESTABLISHED" && $3 == 1 && $4 == 43'
-	# each socket was duplicated and configured exactly once, over many passes
-	output=$(cat "$BATS_TEST_TMPDIR/watch.err")
-	[ "$(grep -c ': configured$' <<<"$output")" -eq 12 ] || flunk "expected 12 configured lines"
-	[ "$(grep ': configured$' <<<"$output" | awk '{ print $6 }' | sort -u | wc -l)" -eq 12 ] ||
-		flunk "a descriptor configured twice"
 	touch "$STOP"
 	local waited=0
 	while kill -0 "$watch" 2>/dev/null && [ "$waited" -lt 50 ]; do
@@ -165,6 +162,12 @@ retrofit_server() {
 	assert_status 0
 	output=$(cat "$BATS_TEST_TMPDIR/watch.out")
 	assert_output_has "PID $CLIENT_PID (plain-client-st): exited"
+	# each socket was duplicated and configured exactly once, over every
+	# pass the watch made until the client exited
+	output=$(cat "$BATS_TEST_TMPDIR/watch.err")
+	[ "$(grep -c ': configured$' <<<"$output")" -eq 12 ] || flunk "expected 12 configured lines"
+	[ "$(grep ': configured$' <<<"$output" | awk '{ print $6 }' | sort -u | wc -l)" -eq 12 ] ||
+		flunk "a descriptor configured twice"
 }
 
 @test "--pid reaches a process in another network namespace (IPv4 and IPv6)" {
@@ -210,6 +213,7 @@ retrofit_server() {
 	assert_sockets "$SERVER_PID" 2 '$3 == 0'
 	assert_sockets "$CLIENT_PID" 1 '$3 == 1 && $4 == 41'
 	run env KASHIM_PORTS=1 "$KASHIM" --idle 42 --pid "$SERVER_PID"
+	assert_status 0
 	assert_output_has "left alone: 2 on ports not in KASHIM_PORTS"
 	run env KASHIM_PROGRAMS='!plain-server' "$KASHIM" --idle 42 --pid "$SERVER_PID"
 	assert_status 0
@@ -218,6 +222,7 @@ retrofit_server() {
 	assert_sockets "$SERVER_PID" 2 '$3 == 0'
 	# control: the port and program the scope names
 	run env KASHIM_PORTS="$PORT" KASHIM_PROGRAMS=plain-server "$KASHIM" --idle 42 --pid "$SERVER_PID"
+	assert_status 0
 	assert_output_has "configured 1 listener and 1 connection"
 	assert_sockets "$SERVER_PID" 2 '$3 == 1 && $4 == 42'
 }
@@ -318,6 +323,7 @@ time.sleep(600)' "$REPORT"
 	assert_output_has "PID $CLIENT_PID (plain-client-st): 2 TCP sockets without keepalive"
 	assert_output_has "why: a static binary"
 	run "$KASHIM" --pid "$CLIENT_PID"
+	assert_status 0
 	run --separate-stderr "$KASHIM_INSPECT" --missing "$SERVER_PID" "$CLIENT_PID"
 	assert_status 0
 	[ -z "$output" ] || flunk "expected no output"
@@ -352,11 +358,13 @@ time.sleep(600)' "$REPORT"
 	rm -f "$REPORT"
 	start_plain_server env KASHIM_SIDES=connect "$KASHIM" "$PLAIN_SERVER"
 	run "$KASHIM_INSPECT" --missing "$SERVER_PID"
+	assert_status 1
 	assert_output_has "why: its own KASHIM_SIDES=\"connect\" leaves out the accept side"
 	stop_background
 	rm -f "$REPORT"
 	start_plain_server env KASHIM_PROGRAMS=nginx "$KASHIM" "$PLAIN_SERVER"
 	run "$KASHIM_INSPECT" --missing "$SERVER_PID"
+	assert_status 1
 	assert_output_has "why: its own KASHIM_PROGRAMS=\"nginx\" leaves it out"
 	stop_background
 	rm -f "$REPORT"
@@ -394,6 +402,7 @@ time.sleep(600)' "$REPORT"
 import json, sys
 procs = json.load(sys.stdin)["processes"]
 print(sum(1 for p in procs for s in p["sockets"] if s["local"]["port"] == int(sys.argv[1])))' "$port" <<<"$output"
+	assert_status 0
 	[ "$output" = 1 ] || flunk "the shared listener shown $output times"
 	run --separate-stderr "$KASHIM_INSPECT" --missing --all --json
 	assert_status 1
@@ -409,7 +418,10 @@ print(len(procs), "processes listed, the test listener once")' "$parent" "$child
 	assert_status 0
 	# control: once configured, --all no longer lists it
 	run "$KASHIM" --pid "$parent"
+	assert_status 0
 	run --separate-stderr "$KASHIM_INSPECT" --missing --all --json
+	# 1 when another process on the machine lacks keepalive, 0 otherwise
+	[[ $status == [01] ]] || flunk "--missing --all: status $status"
 	run python3 -c '
 import json, sys
 procs = json.load(sys.stdin)["processes"]

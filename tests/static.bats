@@ -229,6 +229,7 @@ p = subprocess.Popen([sys.argv[1], "--", sys.argv[2], "wait"], stdout=subprocess
 p.stdout.readline()
 os.kill(p.pid, signal.SIGUSR2)
 print("returncode=%d" % p.wait())' "$KASHIM" "$STATIC_PEER"
+	assert_status 0
 	assert_value returncode -12
 }
 
