@@ -97,6 +97,20 @@ wire() {
 		"$BATS_TEST_TMPDIR/wire"
 }
 
+# read_between PORT: reads the kernel's probe counter (before), the
+# capture of PORT (output: probes, answers) and the counter again (after).
+# True when the capture shows 3 probes or more, each answered, and no
+# probe was sent between the reads: before <= probes <= after.
+read_between() {
+	before=$(keepalive_counter)
+	output=$(wire "$1")
+	after=$(keepalive_counter)
+	probes=$(printf '%s\n' "$output" | grep -c ' probe ') || true
+	answers=$(printf '%s\n' "$output" | grep -c ' answer ') || true
+	[ "$probes" -ge 3 ] && [ "$answers" -eq "$probes" ] &&
+		[ "$before" -le "$probes" ] && [ "$probes" -le "$after" ]
+}
+
 @test "probes leave every KASHIM_KEEPINTVL seconds, seen on the wire and by the kernel's counter" {
 	netns_server tcpdump -i "$NETNS_SERVER_IF" -nn -tt -l --immediate-mode tcp 3>&- </dev/null \
 		>"$BATS_TEST_TMPDIR/wire" 2>"$BATS_TEST_TMPDIR/tcpdump.log" &
@@ -109,19 +123,12 @@ wire() {
 	netns_client 7000 7001 3>&- </dev/null >"$BATS_TEST_TMPDIR/client.log" 2>&1 &
 	BACKGROUND_PIDS+=($!)
 	wait_until 5 grep -q '^connected' "$BATS_TEST_TMPDIR/client.log" || flunk "no connection"
-	# probes come at about 1, 2, 3 and 4 s: look in between, when all is quiet
-	sleep 4.5
+	# probes come about every second: poll until 3 or more are on the wire,
+	# each answered, read between two probes (the kernel's counter read
+	# before and after the capture brackets what the capture shows)
 	local before after probes answers
-	before=$(keepalive_counter)
-	sleep 0.2
-	output=$(wire 7000)
-	after=$(keepalive_counter)
-	probes=$(printf '%s\n' "$output" | grep -c ' probe ') || true
-	answers=$(printf '%s\n' "$output" | grep -c ' answer ') || true
-	[ "$probes" -ge 3 ] || flunk "$probes probes on the wire in 4.5 s, expected at least 3"
-	[ "$answers" -eq "$probes" ] || flunk "$probes probes but $answers answers"
-	[ "$before" -le "$probes" ] && [ "$probes" -le "$after" ] ||
-		flunk "TcpExtTCPKeepAlive went $before..$after, the wire shows $probes probes"
+	wait_until 8 read_between 7000 ||
+		flunk "$probes probes, $answers answers on the wire; TcpExtTCPKeepAlive went $before..$after"
 	# the first probe after KASHIM_KEEPIDLE, each next one KASHIM_KEEPINTVL later
 	run awk '$2 == "connect" && !start { start = $1 }
 		$2 == "probe" { gap = $1 - (last ? last : start); last = $1
