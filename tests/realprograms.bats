@@ -91,15 +91,28 @@ run_nginx() {
 }
 
 # activate [--accept] [--inetd] -- CMD...: systemd-socket-activate on a
-# free loopback port ($PORT), which starts CMD when a connection comes.
+# free loopback port ($PORT), which starts CMD when a connection comes;
+# with SECOND_PORT set, on that port too.
 activate() {
 	local opts=()
 	while [ "$1" != "--" ]; do opts+=("$1"); shift; done
 	shift
 	command -v systemd-socket-activate >/dev/null || skip "no systemd-socket-activate (package systemd)"
 	PORT=$(free_port)
+	[ -z "${SECOND_PORT:-}" ] || opts+=(-l "127.0.0.1:$SECOND_PORT")
 	start_background systemd-socket-activate "${opts[@]}" -l "127.0.0.1:$PORT" "$@"
 	wait_until 10 listening_on "$PORT" || flunk "systemd-socket-activate does not listen"
+}
+
+# holder_is PORT COMM STATE: the process holding the established socket on
+# local PORT is COMM in state STATE (e.g. sleep, S: past its exec and its
+# libraries' constructors, blocked in its own sleep).
+holder_is() {
+	local pid
+	pid=$(ss -tnpH state established "( sport = :$1 )" | grep -o 'pid=[0-9]*' | head -n 1)
+	pid=${pid#pid=}
+	[ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] &&
+		[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = "$3" ]
 }
 
 # timer_on PORT: the established socket on local PORT has a keepalive timer
@@ -147,7 +160,9 @@ activated_server() {
 	activate -- node -e 'require("http").createServer(() => {}).listen({ fd: 3 })'
 	hold_client "$PORT"
 	wait_until 10 established "( sport = :$PORT )" || flunk "no connection"
-	sleep 1
+	# witness: node has accepted it (the moment kashim would configure it)
+	wait_until 10 bash -c "ss -tnpH state established '( sport = :$PORT )' | grep -q '\"node\"'" ||
+		flunk "node did not accept the connection"
 	[ -z "$(ss_keepalive_seconds "( sport = :$PORT )")" ] || flunk "control: a timer without kashim"
 	stop_background
 	activate -E LD_PRELOAD="$SHIM" -E KASHIM_KEEPIDLE=44 -- \
@@ -162,7 +177,8 @@ activated_server() {
 	activate --accept --inetd -- sleep 20
 	hold_client "$PORT"
 	wait_until 10 established "( sport = :$PORT )" || flunk "no connection"
-	sleep 1
+	# witness: the program is past its load, blocked in its own sleep
+	wait_until 10 holder_is "$PORT" sleep S || flunk "the program did not start"
 	[ -z "$(ss_keepalive_seconds "( sport = :$PORT )")" ] || flunk "control: a timer without kashim"
 	stop_background
 	activate --accept --inetd -E LD_PRELOAD="$SHIM" -E KASHIM_KEEPIDLE=42 -- sleep 20
@@ -175,10 +191,17 @@ activated_server() {
 	hold_client "$PORT"
 	assert_timer_near "( sport = :$PORT )" 43
 	stop_background
-	# KASHIM_PORTS is matched against the local port: another port leaves it
-	activate --accept -E LD_PRELOAD="$SHIM" -E KASHIM_KEEPIDLE=43 -E KASHIM_PORTS=1 -- sleep 20
+	# KASHIM_PORTS is matched against the local port: another port leaves
+	# it. The witness, in the same run: a connection to the port it names
+	# is configured, and the program left alone is past its load.
+	SECOND_PORT=$(free_port)
+	while [ "$SECOND_PORT" = "$PORT" ]; do SECOND_PORT=$(free_port); done
+	activate --accept -E LD_PRELOAD="$SHIM" -E KASHIM_KEEPIDLE=43 -E KASHIM_PORTS="$SECOND_PORT" -- sleep 20
 	hold_client "$PORT"
 	wait_until 10 established "( sport = :$PORT )" || flunk "no connection"
-	sleep 1
-	[ -z "$(ss_keepalive_seconds "( sport = :$PORT )")" ] || flunk "KASHIM_PORTS=1 still configured it"
+	hold_client "$SECOND_PORT"
+	wait_until 10 timer_on "$SECOND_PORT" || flunk "witness: the port KASHIM_PORTS names was not configured"
+	assert_timer_near "( sport = :$SECOND_PORT )" 43
+	wait_until 10 holder_is "$PORT" sleep S || flunk "the program left alone did not start"
+	[ -z "$(ss_keepalive_seconds "( sport = :$PORT )")" ] || flunk "KASHIM_PORTS=$SECOND_PORT still configured port $PORT"
 }
