@@ -76,7 +76,8 @@ SHIM_OBJECTS = $(SHIM_SOURCES:%.c=$(BUILD)/%.o)
 CONFIG_OBJECTS = $(CONFIG_SOURCES:%.c=$(BUILD)/%.o)
 
 LIBRARY  = $(BUILD)/libkashim.so
-HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe $(COMPAT_HELPERS)
+HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe $(COMPAT_HELPERS) \
+           $(BUILD)/sockops-check
 # Preloaded beside the shim by tests/alloc.bats: a counting malloc, and a
 # library that allocates on every connect (the counter's control).
 TEST_LIBS = $(BUILD)/alloc-count.so $(BUILD)/alloc-connect.so
@@ -134,6 +135,12 @@ $(BUILD)/compat-dlsym: $(BUILD)/tests/helpers/compat_dlsym.o $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/config-check: $(BUILD)/tests/helpers/config_check.o $(CONFIG_OBJECTS)
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+# kashim's sock_ops program through the verifier (tests/cgroup.bats).
+CGROUP_PROGRAM_OBJECTS = $(BUILD)/tools/cgroup/sockops_prog.o $(BUILD)/tools/cgroup/bpf_sys.o
+$(BUILD)/sockops-check: $(BUILD)/tests/helpers/sockops_check.o $(CGROUP_PROGRAM_OBJECTS) \
+                        $(CONFIG_OBJECTS)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/alloc-count.so: $(BUILD)/tests/helpers/alloc_count.o

@@ -1,0 +1,135 @@
+/*
+ * sockops-check: kashim's sock_ops program through the kernel's verifier
+ * for every combination of sides, ports, policy and timers, and read back
+ * from the kernel as kashim-inspect reads it. Needs root (CAP_BPF and
+ * CAP_NET_ADMIN). Prints "loaded N programs" or one line per failure.
+ *
+ * sockops-check --dump VAR=VALUE...: build one program from those
+ * variables and print it.
+ */
+#include "core/config.h"
+#include "tools/cgroup/bpf_sys.h"
+#include "tools/cgroup/sockops_prog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct kashim_config cfg;
+static struct bpf_insn insns[KASHIM_SOCKOPS_MAX_INSNS];
+static struct bpf_insn back[KASHIM_SOCKOPS_MAX_INSNS * 4];
+
+static int set(enum kashim_var var, const char *text)
+{
+	char err[KASHIM_MESSAGE_MAX];
+
+	if (text == NULL)
+		return 0;
+	if (kashim_parse(&cfg, var, text, err, sizeof err) == KASHIM_REJECTED) {
+		fprintf(stderr, "sockops-check: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Build, load and read back cfg; 0 when all agree. */
+static int check(const char *what, int scoped)
+{
+	char err[KASHIM_MESSAGE_MAX], why[512], name[BPF_OBJ_NAME_LEN];
+	struct kashim_sockops_values v;
+	size_t n, got;
+	int fd;
+
+	n = kashim_sockops_build(&cfg, insns, KASHIM_SOCKOPS_MAX_INSNS, err, sizeof err);
+	if (n == 0) {
+		printf("FAIL %s: not built: %s\n", what, err);
+		return -1;
+	}
+	fd = kashim_bpf_load_sockops(insns, n, why, sizeof why);
+	if (fd < 0) {
+		printf("FAIL %s: not loaded: %m: %s\n", what, why);
+		kashim_sockops_dump(stdout, insns, n);
+		return -1;
+	}
+	if (kashim_bpf_program(kashim_bpf_id(fd), name, back, sizeof back / sizeof back[0],
+			       &got) != 0 || strcmp(name, KASHIM_SOCKOPS_NAME) != 0 ||
+	    kashim_sockops_read(back, got, &v) != 0) {
+		printf("FAIL %s: not read back (name '%s')\n", what, name);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (v.keepidle != cfg.keepidle || v.keepintvl != cfg.keepintvl ||
+	    v.keepcnt != cfg.keepcnt || v.user_timeout != cfg.user_timeout ||
+	    v.sides != cfg.sides || v.respect != (cfg.policy == KASHIM_POLICY_RESPECT) ||
+	    (v.ports != 0) != scoped) {
+		printf("FAIL %s: read back idle=%d interval=%d count=%d user-timeout=%d sides=%d "
+		       "respect=%d ports=%d\n", what, v.keepidle, v.keepintvl, v.keepcnt,
+		       v.user_timeout, v.sides, v.respect, v.ports);
+		return -1;
+	}
+	return 0;
+}
+
+static int dump(int argc, char **argv)
+{
+	char err[KASHIM_MESSAGE_MAX];
+	size_t n;
+	int i;
+
+	kashim_config_defaults(&cfg);
+	for (i = 2; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		enum kashim_var var = eq ? kashim_find_var(argv[i], (size_t)(eq - argv[i]))
+					 : KASHIM_VAR_COUNT;
+
+		if (var == KASHIM_VAR_COUNT || set(var, eq + 1) != 0)
+			return 2;
+	}
+	n = kashim_sockops_build(&cfg, insns, KASHIM_SOCKOPS_MAX_INSNS, err, sizeof err);
+	if (n == 0) {
+		fprintf(stderr, "sockops-check: %s\n", err);
+		return 1;
+	}
+	kashim_sockops_dump(stdout, insns, n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const sides[] = { "accept", "connect", "accept,connect" };
+	static const char *const ports[] = { NULL, "80", "1-100", "22,8000-8100,9000",
+					     "1024-65535", "1-65535", "1,3,5,7,9,11,13,65535" };
+	static const char *const policies[] = { "override", "respect" };
+	static const char *const timers[][4] = {
+		{ "31", "7", "4", "auto" }, { NULL, NULL, NULL, NULL }, { "1", NULL, "127", NULL },
+		{ NULL, "32767", NULL, "2147483647" },
+	};
+	size_t s, p, o, t, loaded = 0, failed = 0;
+	char what[256];
+
+	if (argc > 1 && strcmp(argv[1], "--dump") == 0)
+		return dump(argc, argv);
+	for (s = 0; s < sizeof sides / sizeof sides[0]; s++)
+	for (p = 0; p < sizeof ports / sizeof ports[0]; p++)
+	for (o = 0; o < sizeof policies / sizeof policies[0]; o++)
+	for (t = 0; t < sizeof timers / sizeof timers[0]; t++) {
+		kashim_config_defaults(&cfg);
+		if (set(KASHIM_VAR_SIDES, sides[s]) || set(KASHIM_VAR_PORTS, ports[p]) ||
+		    set(KASHIM_VAR_POLICY, policies[o]) || set(KASHIM_VAR_KEEPIDLE, timers[t][0]) ||
+		    set(KASHIM_VAR_KEEPINTVL, timers[t][1]) || set(KASHIM_VAR_KEEPCNT, timers[t][2]) ||
+		    set(KASHIM_VAR_USER_TIMEOUT, timers[t][3]))
+			return 2;
+		if (cfg.user_timeout == KASHIM_AUTO)
+			cfg.user_timeout = 31000 + 7000 * 4;
+		snprintf(what, sizeof what, "sides=%s ports=%s policy=%s timers=%zu", sides[s],
+			 ports[p] ? ports[p] : "all", policies[o], t);
+		if (check(what, ports[p] != NULL) == 0)
+			loaded++;
+		else
+			failed++;
+	}
+	printf("loaded %zu programs, %zu failed\n", loaded, failed);
+	return failed == 0 ? 0 : 1;
+}
