@@ -20,6 +20,7 @@
 #include "core/config_table.h"
 #include "core/log.h"
 #include "build_config.h"
+#include "tools/cgroup/cgroup_cmd.h"
 #include "tools/running/pid_retrofit.h"
 #include "host.h"
 #include "preload.h"
@@ -43,6 +44,7 @@ struct kashim_request {
 	struct kashim_retrofit_request running; /* --pid, --watch */
 	struct kashim_launch launch; /* --mode, --run-unconfigured */
 	const char *host; /* --host on|off|status, or NULL */
+	struct kashim_cgroup_request cgroup; /* --cgroup, --force */
 };
 
 static void kashim_usage_hint(void)
@@ -105,7 +107,10 @@ static void kashim_help(void)
 	kashim_retrofit_help(stdout);
 	printf("\nExit status with --pid: 0 if everything was done, 1 if some process could\n"
 	       "not be reached or fully configured, 125 if kashim itself fails.\n\n"
-	       "Usage: kashim --host on|off|status [--programs NAME,...]\n"
+	       "Usage: kashim [OPTION]... --cgroup DIR [--force]\n"
+	       "Configure every TCP connection of a cgroup v2 from the kernel:\n\n");
+	kashim_cgroup_help(stdout);
+	printf("\nUsage: kashim --host on|off|status [--programs NAME,...]\n"
 	       "As root, add libkashim.so to /etc/ld.so.preload (on), take it out (off),\n"
 	       "or show whether it is there, the configuration file in force and what\n"
 	       "each NAME gets from it (status). Exit status: 0, or 125 on failure.\n");
@@ -228,6 +233,9 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 		if (var == KASHIM_VAR_COUNT) {
 			taken = kashim_retrofit_option(&req->running, name, len, value, argc, argv,
 						       &i, err, sizeof err);
+			if (taken == 0)
+				taken = kashim_cgroup_option(&req->cgroup, name, len, value, argc, argv,
+							     &i, err, sizeof err);
 			if (taken < 0)
 				kashim_usage_error("%s", err);
 			if (taken == 0 && !kashim_other_option(name, len, value))
@@ -331,6 +339,12 @@ int main(int argc, char **argv)
 			kashim_usage_error("--host takes no COMMAND");
 		return kashim_host_run(req.host, KASHIM_LIB_FROM_BIN,
 				       req.values[KASHIM_VAR_PROGRAMS]);
+	}
+	if (kashim_cgroup_wanted(&req.cgroup)) {
+		if (kashim_retrofit_wanted(&req.running))
+			kashim_usage_error("--cgroup and --pid cannot be combined");
+		return kashim_cgroup_run(&req.cgroup, req.values,
+					 req.values[KASHIM_VAR_DEBUG] != NULL, command < argc);
 	}
 	if (kashim_retrofit_wanted(&req.running))
 		return kashim_retrofit_run(&req.running, req.values,
