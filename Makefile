@@ -215,6 +215,11 @@ $(BUILD)/plain-server: $(BUILD)/tests/helpers/plain_server.o
 $(BUILD)/plain-server-static: tests/helpers/plain_server.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $<
+# sockprobe linked statically: raw system calls in a program no preload reaches.
+test-helpers: $(BUILD)/sockprobe-static
+$(BUILD)/sockprobe-static: tests/helpers/sockprobe.c tests/helpers/test_util.h
+	@mkdir -p $(@D)
+	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $< -lpthread
 $(BUILD)/plain-client-static: tests/helpers/plain_client.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $<

@@ -6,14 +6,24 @@
  *
  * sockops-check --dump VAR=VALUE...: build one program from those
  * variables and print it.
+ * sockops-check --refused: load a program the verifier must refuse and
+ * print the line kashim would show.
+ * sockops-check --query DIR: "id name" of each sock_ops program attached
+ * to the cgroup DIR itself.
+ * sockops-check --plain-attach DIR: attach a program that does nothing
+ * (named "other") the old way, BPF_PROG_ATTACH without flags, as another
+ * tool might; it stays until DIR is removed. Prints its id.
  */
 #include "core/config.h"
 #include "tools/cgroup/bpf_sys.h"
 #include "tools/cgroup/sockops_prog.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static struct kashim_config cfg;
@@ -96,6 +106,74 @@ static int dump(int argc, char **argv)
 	return 0;
 }
 
+/* The last line of the verifier's refusal of a program with an unreachable insn. */
+static int refused(void)
+{
+	static const struct bpf_insn bad[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	char why[512];
+	int fd = kashim_bpf_load_sockops(bad, 4, why, sizeof why);
+
+	printf("fd=%d why=%s\n", fd, why);
+	return fd < 0 && why[0] != '\0' ? 0 : 1;
+}
+
+static int query(const char *dir)
+{
+	uint32_t ids[64];
+	char name[BPF_OBJ_NAME_LEN];
+	size_t got;
+	long n, i;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0 || (n = kashim_bpf_cgroup_programs(fd, 0, ids, 64)) < 0) {
+		perror(dir);
+		return 1;
+	}
+	for (i = 0; i < n && i < 64; i++) {
+		if (kashim_bpf_program(ids[i], name, back, 1, &got) != 0)
+			snprintf(name, sizeof name, "?");
+		printf("%u %s\n", ids[i], name);
+	}
+	return 0;
+}
+
+static int plain_attach(const char *dir)
+{
+	static const struct bpf_insn nothing[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	int prog, cgroup = open(dir, O_RDONLY | O_DIRECTORY);
+
+	memset(&attr, 0, sizeof attr);
+	attr.prog_type = BPF_PROG_TYPE_SOCK_OPS;
+	attr.insns = (uint64_t)(uintptr_t)nothing;
+	attr.insn_cnt = 2;
+	attr.license = (uint64_t)(uintptr_t)"MIT";
+	snprintf(attr.prog_name, sizeof attr.prog_name, "other");
+	prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+	if (cgroup < 0 || prog < 0) {
+		perror("load");
+		return 1;
+	}
+	memset(&attr, 0, sizeof attr);
+	attr.target_fd = (uint32_t)cgroup;
+	attr.attach_bpf_fd = (uint32_t)prog;
+	attr.attach_type = BPF_CGROUP_SOCK_OPS;
+	if (syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof attr) != 0) {
+		perror("attach");
+		return 1;
+	}
+	printf("%u\n", kashim_bpf_id(prog));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const sides[] = { "accept", "connect", "accept,connect" };
@@ -111,6 +189,12 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--dump") == 0)
 		return dump(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--refused") == 0)
+		return refused();
+	if (argc > 2 && strcmp(argv[1], "--query") == 0)
+		return query(argv[2]);
+	if (argc > 2 && strcmp(argv[1], "--plain-attach") == 0)
+		return plain_attach(argv[2]);
 	for (s = 0; s < sizeof sides / sizeof sides[0]; s++)
 	for (p = 0; p < sizeof ports / sizeof ports[0]; p++)
 	for (o = 0; o < sizeof policies / sizeof policies[0]; o++)

@@ -3,8 +3,10 @@
  * (IORING_OP_ACCEPT), which never enters libc's accept, and print what
  * getsockopt reads back from the accepted socket as key=value lines.
  *
- *   uringprobe [--raw-listen]
- *       --raw-listen listens by syscall(SYS_listen), out of kashim's reach
+ *   uringprobe [--raw-listen] [--uring-connect]
+ *       --raw-listen listens by syscall(SYS_listen), out of kashim's reach;
+ *       --uring-connect connects through io_uring too (IORING_OP_CONNECT)
+ *       and prints the connected socket's options as well
  *
  * Exits 77 when the kernel offers no io_uring (disabled, or filtered).
  */
@@ -28,8 +30,13 @@ int main(int argc, char **argv)
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
-	int raw_listen = argc > 1 && strcmp(argv[1], "--raw-listen") == 0;
-	int listener, client, accepted, ret;
+	int raw_listen = 0, uring_connect = 0;
+	int listener, client, accepted, ret, i;
+
+	for (i = 1; i < argc; i++) {
+		raw_listen |= strcmp(argv[i], "--raw-listen") == 0;
+		uring_connect |= strcmp(argv[i], "--uring-connect") == 0;
+	}
 
 	ret = io_uring_queue_init(4, &ring, 0);
 	if (ret < 0) {
@@ -45,10 +52,26 @@ int main(int argc, char **argv)
 		die("listener");
 	if ((raw_listen ? syscall(SYS_listen, listener, 8) : listen(listener, 8)) != 0)
 		die("listen");
-	/* The client connects by raw syscall: only the accepted side is at stake. */
+	/* The client connects by raw syscall or io_uring: out of libc's reach. */
 	client = socket(AF_INET, SOCK_STREAM, 0);
-	if (client < 0 || syscall(SYS_connect, client, (struct sockaddr *)&addr, sizeof addr) != 0)
+	if (client < 0)
+		die("socket");
+	if (uring_connect) {
+		sqe = io_uring_get_sqe(&ring);
+		io_uring_prep_connect(sqe, client, (struct sockaddr *)&addr, sizeof addr);
+		if (io_uring_submit(&ring) != 1 || io_uring_wait_cqe(&ring, &cqe) != 0)
+			die("io_uring connect");
+		ret = cqe->res;
+		io_uring_cqe_seen(&ring, cqe);
+		if (ret < 0) {
+			errno = -ret;
+			die("IORING_OP_CONNECT");
+		}
+		printf("connected.via=io_uring\n");
+		print_options("connected", client);
+	} else if (syscall(SYS_connect, client, (struct sockaddr *)&addr, sizeof addr) != 0) {
 		die("connect");
+	}
 
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_accept(sqe, listener, NULL, NULL, 0);

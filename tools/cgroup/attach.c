@@ -36,6 +36,7 @@ int kashim_attach(const struct kashim_config *cfg, int cgroup_fd, int debug, uin
 	static struct bpf_insn insns[KASHIM_SOCKOPS_MAX_INSNS];
 	char why[512];
 	size_t count;
+	uint32_t other = 0;
 	int prog, link, saved_errno;
 
 	count = kashim_sockops_build(cfg, insns, KASHIM_SOCKOPS_MAX_INSNS, why, sizeof why);
@@ -61,11 +62,17 @@ int kashim_attach(const struct kashim_config *cfg, int cgroup_fd, int debug, uin
 	link = kashim_bpf_link_cgroup(prog, cgroup_fd);
 	saved_errno = errno;
 	close(prog); /* the link holds the program */
-	if (link < 0)
+	if (link >= 0)
+		return link;
+	if (saved_errno == EPERM && kashim_bpf_cgroup_programs(cgroup_fd, 0, &other, 1) > 0)
+		/* attached by BPF_PROG_ATTACH without BPF_F_ALLOW_MULTI */
+		snprintf(err, err_size, "another sock_ops program (id %u) is attached to the "
+			 "cgroup alone, without BPF_F_ALLOW_MULTI: kashim never replaces it", other);
+	else
 		snprintf(err, err_size, "attaching kashim's program with a bpf_link: %s%s",
 			 strerror(saved_errno),
 			 saved_errno == EINVAL ? " (a cgroup bpf_link needs Linux 5.7 or later)" : "");
-	return link;
+	return -1;
 }
 
 void kashim_attach_describe(const struct kashim_config *cfg, char *buf, size_t size)

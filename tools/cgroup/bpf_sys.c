@@ -24,16 +24,25 @@ static uint64_t kashim_ptr(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-/* The last non-empty line of the verifier's log, into why. */
+/*
+ * The verifier's reason: the last line of its log but for the statistics
+ * it ends with ("processed N insns ...", "verification time ...").
+ */
 static void kashim_last_line(const char *log, char *why, size_t why_size)
 {
 	size_t end = strlen(log), start;
 
-	while (end > 0 && log[end - 1] == '\n')
-		end--;
-	start = end;
-	while (start > 0 && log[start - 1] != '\n')
-		start--;
+	for (;;) {
+		while (end > 0 && log[end - 1] == '\n')
+			end--;
+		start = end;
+		while (start > 0 && log[start - 1] != '\n')
+			start--;
+		if (start == 0 || (strncmp(log + start, "processed ", 10) != 0 &&
+				   strncmp(log + start, "verification time", 17) != 0))
+			break;
+		end = start;
+	}
 	snprintf(why, why_size, "%.*s", (int)(end - start), log + start);
 }
 
