@@ -185,10 +185,11 @@ SUPERVISE_OBJECTS = $(BUILD)/tools/kashim/launch.o $(BUILD)/tools/readers/elf_st
                     $(BUILD)/tools/readers/elf_kind.o $(BUILD)/tools/supervise/supervise.o \
                     $(BUILD)/tools/supervise/serve.o $(BUILD)/tools/supervise/seccomp_notify.o \
                     $(BUILD)/tools/supervise/socket_set.o $(BUILD)/core/report.o \
-                    $(BUILD)/core/sockaddr.o
+                    $(BUILD)/core/sockaddr.o $(BUILD)/tools/supervise/parent.o
 # kashim --cgroup and --mode=cgroup: tools/cgroup/.
 CGROUP_OBJECTS = $(CGROUP_PROGRAM_OBJECTS) $(BUILD)/tools/cgroup/attach.o \
-                 $(BUILD)/tools/cgroup/cgroup_dir.o $(BUILD)/tools/cgroup/cgroup_cmd.o
+                 $(BUILD)/tools/cgroup/cgroup_dir.o $(BUILD)/tools/cgroup/cgroup_cmd.o \
+                 $(BUILD)/tools/cgroup/cgroup_run.o
 $(BUILD)/kashim: $(BUILD)/tools/kashim/kashim.o $(BUILD)/tools/kashim/preload.o \
                  $(BUILD)/tools/kashim/host.o $(CONFIG_OBJECTS) \
                  $(RETROFIT_OBJECTS) $(SUPERVISE_OBJECTS) $(CGROUP_OBJECTS) $(COMPAT)

@@ -205,7 +205,8 @@ for name, s in (("connected", c), ("accepted", a)):
 	start_background in_cgroup "$BUILD/static-peer" connect "$port"
 	assert_timer_near "dport = :$port" 31
 	kill -TERM "${KPIDS[0]}"
-	run wait "${KPIDS[0]}"
+	status=0
+	wait "${KPIDS[0]}" || status=$?
 	assert_status 0
 	KPIDS=()
 	output=$(cat "$KLOG")
@@ -302,4 +303,72 @@ for name, s in (("connected", c), ("accepted", a)):
 	assert_output_has "if r2 == 3 goto"
 	assert_output_has "*(u32 *)(r10 - 4) = 31"
 	assert_output_has "call bpf_setsockopt#49"
+}
+
+# The cgroups --mode=cgroup makes: kashim-run.PID beside kashim's own.
+own_cgroups() {
+	local own
+	own=$V2$(sed -n 's/^0:://p' /proc/self/cgroup)
+	find "${own%/}" -maxdepth 1 -name 'kashim-run.*' -type d
+}
+
+@test "cgroup: --mode=cgroup runs COMMAND in a cgroup of its own, configured from the first connection" {
+	run "$KASHIM" --mode=cgroup "${KFLAGS[@]}" "$SOCKPROBE_STATIC" pair --raw-listen --raw-accept
+	assert_status 0
+	assert_configured connected
+	assert_configured accepted
+	run "$KASHIM" --mode=cgroup "${KFLAGS[@]}" sh -c 'cat /proc/self/cgroup'
+	assert_output_has "0::"
+	assert_output_has "/kashim-run."
+	[ -z "$(own_cgroups)" ] || flunk "left behind: $(own_cgroups)"
+}
+
+@test "cgroup: --mode=cgroup passes exit status and signals through, and leaves nothing behind" {
+	run "$KASHIM" --mode=cgroup --idle 31 "$BUILD/static-peer" exit 7
+	assert_status 7
+	run "$KASHIM" --mode=cgroup --idle 31 sh -c 'kill -KILL $$'
+	assert_status 137
+	start_background "$KASHIM" --mode=cgroup --idle 31 "$BUILD/static-peer" wait
+	local kashim_pid=${BACKGROUND_PIDS[-1]}
+	wait_until 5 grep -q '^pid=' "$BATS_TEST_TMPDIR/background.log"
+	kill -TERM "$kashim_pid"
+	status=0
+	wait "$kashim_pid" || status=$?
+	# static-peer exits 100 + the signal it got: the SIGTERM was passed on
+	assert_status 115
+	BACKGROUND_PIDS=()
+	[ -z "$(own_cgroups)" ] || flunk "left behind: $(own_cgroups)"
+}
+
+@test "cgroup: --mode=cgroup cleans its leftovers, stays for a daemon, then removes its cgroup" {
+	local own port daemon
+	own=$V2$(sed -n 's/^0:://p' /proc/self/cgroup)
+	# a leftover of a kashim killed with SIGKILL: no such process
+	mkdir "${own%/}/kashim-run.2147483646"
+	run "$KASHIM" --mode=cgroup --idle 31 true
+	assert_status 0
+	[ ! -d "${own%/}/kashim-run.2147483646" ] || flunk "the leftover is still there"
+
+	port=$(free_port)
+	start_background "$BUILD/static-peer" serve "$port"
+	wait_until 5 listening "$port"
+	run "$KASHIM" --mode=cgroup "${KFLAGS[@]}" "$BUILD/static-peer" fork "$port"
+	assert_status 0
+	daemon=$(value_of daemon)
+	# the daemon connects after COMMAND has exited: still configured
+	assert_timer_near "dport = :$port" 31
+	[ -n "$(own_cgroups)" ] || flunk "the cgroup went while the daemon runs"
+	kill "$daemon"
+	wait_until 5 test -z "$(own_cgroups)" || flunk "left behind: $(own_cgroups)"
+}
+
+@test "cgroup: --mode=cgroup refused or run unconfigured when nothing can be attached" {
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+		"$KASHIM" --mode=cgroup --idle 31 "$SOCKPROBE" pair
+	assert_status 125
+	assert_output_has "cannot run '$SOCKPROBE' in a cgroup of its own: attaching to a cgroup needs CAP_BPF"
+	run "$KASHIM" --mode=cgroup --idle 31 --run-unconfigured --assume-kernel 5.4 "$SOCKPROBE" pair
+	assert_status 0
+	assert_output_has "running '$SOCKPROBE' without keepalive: a cgroup needs Linux 5.9"
+	assert_untouched connected
 }

@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "build_config.h"
 #include "tools/cgroup/cgroup_cmd.h"
+#include "tools/cgroup/cgroup_run.h"
 #include "tools/running/pid_retrofit.h"
 #include "host.h"
 #include "preload.h"
@@ -353,8 +354,12 @@ int main(int argc, char **argv)
 		kashim_usage_error("missing COMMAND");
 
 	/* A static COMMAND is supervised: no library to find or preload. */
-	supervised = kashim_launch_supervised(&req.launch, argv[command]);
-	if (supervised) {
+	supervised = req.launch.mode == KASHIM_MODE_CGROUP ||
+		     kashim_launch_supervised(&req.launch, argv[command]);
+	if (req.launch.mode == KASHIM_MODE_CGROUP) {
+		kashim_set_environment(&req, NULL);
+		kashim_cgroup_exec(argv + command, &req.launch, &req.cgroup, req.values);
+	} else if (supervised) {
 		kashim_set_environment(&req, NULL);
 		kashim_note_system_timers();
 		kashim_supervise(argv + command, &req.launch);

@@ -14,6 +14,7 @@ static const struct {
 	{ "auto", KASHIM_MODE_AUTO },
 	{ "preload", KASHIM_MODE_PRELOAD },
 	{ "seccomp", KASHIM_MODE_SECCOMP },
+	{ "cgroup", KASHIM_MODE_CGROUP },
 };
 
 int kashim_launch_option(struct kashim_launch *launch, int argc, char **argv, int *i,
@@ -47,21 +48,24 @@ int kashim_launch_option(struct kashim_launch *launch, int argc, char **argv, in
 			return 1;
 		}
 	}
-	snprintf(err, err_size, "invalid --mode: '%s'; accepted: auto, preload or seccomp", value);
+	snprintf(err, err_size, "invalid --mode: '%s'; accepted: auto, preload, seccomp or cgroup", value);
 	return -1;
 }
 
 void kashim_launch_help(void)
 {
-	printf("  --mode auto|preload|seccomp\n"
+	printf("  --mode auto|preload|seccomp|cgroup\n"
 	       "      how COMMAND is reached: preload execs it with libkashim.so in\n"
 	       "      LD_PRELOAD (same process); seccomp stays as its parent and\n"
 	       "      configures each listen and connect through seccomp user\n"
-	       "      notification (static programs; Linux 5.9 or later); auto, the\n"
-	       "      default, supervises a static executable and preloads the rest\n"
+	       "      notification (static programs; Linux 5.9 or later); cgroup stays\n"
+	       "      as its parent and runs it in a new cgroup v2 of its own with\n"
+	       "      kashim's program attached (see --cgroup); auto, the default,\n"
+	       "      supervises a static executable and preloads the rest\n"
 	       "  --run-unconfigured\n"
-	       "      when COMMAND must be supervised but cannot be (kernel, seccomp\n"
-	       "      or architecture), run it without keepalive instead of exit 125\n");
+	       "      when COMMAND must be supervised (or, with --mode=cgroup, attached)\n"
+	       "      but cannot be (kernel, privileges, seccomp or architecture), run\n"
+	       "      it without keepalive instead of exit 125\n");
 }
 
 int kashim_cannot_supervise(const struct kashim_launch *launch, const char *path,

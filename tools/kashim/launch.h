@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-enum kashim_mode { KASHIM_MODE_AUTO, KASHIM_MODE_PRELOAD, KASHIM_MODE_SECCOMP };
+enum kashim_mode { KASHIM_MODE_AUTO, KASHIM_MODE_PRELOAD, KASHIM_MODE_SECCOMP, KASHIM_MODE_CGROUP };
 
 struct kashim_launch {
 	enum kashim_mode mode;

@@ -11,6 +11,7 @@
  * restores the original mask before its exec.
  */
 #include "supervise.h"
+#include "parent.h"
 #include "serve.h"
 #include "core/log.h"
 
@@ -110,39 +111,6 @@ static int kashim_handshake(int sock, pid_t child, const char **what)
 	return write(sock, "", 1) == 1 ? 0 : -1;
 }
 
-/*
- * Forward a signal to COMMAND unless it has it already or it is
- * kashim's own: the terminal signals the whole foreground process
- * group, COMMAND included, as the kernel (SI_KERNEL), as do resource
- * limits; a SIGPIPE on kashim's own write comes from kashim itself.
- */
-static int kashim_forwarded(const struct signalfd_siginfo *info)
-{
-	return info->ssi_signo != SIGCHLD && info->ssi_code != SI_KERNEL &&
-	       info->ssi_pid != (uint32_t)getpid();
-}
-
-/*
- * After a SIGCHLD: returns 1 with *status once the child has ended. A
- * child that stops stops kashim too, as a shell expects of its job; once
- * kashim is continued, so is the child.
- */
-static int kashim_child_changed(pid_t child, int *status)
-{
-	int st;
-
-	while (waitpid(child, &st, WNOHANG | WUNTRACED) == child) {
-		if (WIFSTOPPED(st)) {
-			kill(getpid(), SIGSTOP);
-			kill(child, SIGCONT);
-		} else {
-			*status = st;
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* Read pending signals; returns 1 with *status when the child ended. */
 static int kashim_on_signals(int signal_fd, pid_t child, int *status)
 {
@@ -153,8 +121,8 @@ static int kashim_on_signals(int signal_fd, pid_t child, int *status)
 
 	for (i = 0; i < count; i++) {
 		if (info[i].ssi_signo == SIGCHLD)
-			ended |= kashim_child_changed(child, status);
-		else if (kashim_forwarded(&info[i]))
+			ended |= kashim_parent_child_changed(child, status);
+		else if (kashim_parent_forwarded(&info[i]))
 			kill(child, (int)info[i].ssi_signo);
 	}
 	return ended;
@@ -209,27 +177,6 @@ static void kashim_stay_in_background(int signal_fd)
 	}
 }
 
-/* Exit as the child did: its status, or death by its signal. */
-__attribute__((noreturn))
-static void kashim_exit_like(int status)
-{
-	const struct rlimit no_core = { 0, 0 };
-	sigset_t only;
-	int sig;
-
-	if (WIFEXITED(status))
-		exit(WEXITSTATUS(status));
-	sig = WTERMSIG(status);
-	/* the child dumped its core already, if any was due */
-	setrlimit(RLIMIT_CORE, &no_core);
-	signal(sig, SIG_DFL);
-	sigemptyset(&only);
-	sigaddset(&only, sig);
-	kill(getpid(), sig);
-	sigprocmask(SIG_UNBLOCK, &only, NULL);
-	exit(128 + sig); /* only if the signal did not end us */
-}
-
 /* Serve and forward until the child ends, then exit as it did. */
 __attribute__((noreturn))
 static void kashim_run(pid_t child)
@@ -265,7 +212,7 @@ static void kashim_run(pid_t child)
 	}
 	if (fds[0].fd >= 0)
 		kashim_stay_in_background(fds[1].fd);
-	kashim_exit_like(status);
+	kashim_parent_exit_like(status);
 }
 
 void kashim_supervise(char *const *argv, const struct kashim_launch *launch)
