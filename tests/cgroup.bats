@@ -372,3 +372,28 @@ own_cgroups() {
 	assert_output_has "running '$SOCKPROBE' without keepalive: a cgroup needs Linux 5.9"
 	assert_untouched connected
 }
+
+@test "cgroup: kashim-inspect shows kashim's program on a process's cgroup; --missing says the connection predates it" {
+	local port client
+	port=$(free_port)
+	mkdir "$CG/below"
+	start_background in_cgroup "$BUILD/static-peer" serve "$port"
+	wait_until 5 listening "$port"
+	# control: nothing attached, nothing said
+	run "$KASHIM_INSPECT" "${BACKGROUND_PIDS[0]}"
+	assert_output_lacks "cgroup:"
+	# a connection made before the attachment, in a cgroup below it
+	start_background sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG/below" \
+		"$BUILD/static-peer" connect "$port"
+	client=${BACKGROUND_PIDS[1]}
+	wait_until 5 established "dport = :$port"
+	attach --idle 31 --sides accept
+	run "$KASHIM_INSPECT" "$client"
+	assert_output_has "cgroup: kashim's program on cgroup /${CG#"$V2"/} (bpf program"
+	assert_output_has "idle=31 intvl=system cnt=system user_timeout=system sides=accept ports=all policy=override"
+	run "$KASHIM_INSPECT" --missing "$client"
+	assert_status 1
+	assert_output_has "why: kashim's program is attached to its cgroup (below), yet these lack keepalive: they predate the attachment"
+	run "$KASHIM_INSPECT" --json "$client"
+	assert_output_has '"cgroup_programs": ["kashim'"'"'s program on cgroup'
+}

@@ -46,9 +46,10 @@ static int set(enum kashim_var var, const char *text)
 /* Build, load and read back cfg; 0 when all agree. */
 static int check(const char *what, int scoped)
 {
-	char err[KASHIM_MESSAGE_MAX], why[512], name[BPF_OBJ_NAME_LEN];
+	char err[KASHIM_MESSAGE_MAX], why[512];
 	struct kashim_sockops_values v;
-	size_t n, got;
+	struct kashim_bpf_info info;
+	size_t n;
 	int fd;
 
 	n = kashim_sockops_build(&cfg, insns, KASHIM_SOCKOPS_MAX_INSNS, err, sizeof err);
@@ -62,10 +63,10 @@ static int check(const char *what, int scoped)
 		kashim_sockops_dump(stdout, insns, n);
 		return -1;
 	}
-	if (kashim_bpf_program(kashim_bpf_id(fd), name, back, sizeof back / sizeof back[0],
-			       &got) != 0 || strcmp(name, KASHIM_SOCKOPS_NAME) != 0 ||
-	    kashim_sockops_read(back, got, &v) != 0) {
-		printf("FAIL %s: not read back (name '%s')\n", what, name);
+	if (kashim_bpf_program(kashim_bpf_id(fd), &info, back, sizeof back / sizeof back[0]) != 0 ||
+	    strcmp(info.name, KASHIM_SOCKOPS_NAME) != 0 ||
+	    kashim_sockops_read(back, info.count, &v) != 0) {
+		printf("FAIL %s: not read back (name '%s')\n", what, info.name);
 		close(fd);
 		return -1;
 	}
@@ -125,8 +126,7 @@ static int refused(void)
 static int query(const char *dir)
 {
 	uint32_t ids[64];
-	char name[BPF_OBJ_NAME_LEN];
-	size_t got;
+	struct kashim_bpf_info info;
 	long n, i;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
 
@@ -135,9 +135,9 @@ static int query(const char *dir)
 		return 1;
 	}
 	for (i = 0; i < n && i < 64; i++) {
-		if (kashim_bpf_program(ids[i], name, back, 1, &got) != 0)
-			snprintf(name, sizeof name, "?");
-		printf("%u %s\n", ids[i], name);
+		if (kashim_bpf_program(ids[i], &info, back, 1) != 0)
+			snprintf(info.name, sizeof info.name, "?");
+		printf("%u %s\n", ids[i], info.name);
 	}
 	return 0;
 }

@@ -119,8 +119,8 @@ long kashim_bpf_cgroup_programs(int cgroup_fd, int effective, uint32_t *ids, uin
 	return (long)attr.query.prog_cnt;
 }
 
-int kashim_bpf_program(uint32_t id, char name[BPF_OBJ_NAME_LEN], struct bpf_insn *insns,
-		       size_t max, size_t *count)
+int kashim_bpf_program(uint32_t id, struct kashim_bpf_info *out, struct bpf_insn *insns,
+		       size_t max)
 {
 	union bpf_attr attr;
 	struct bpf_prog_info info;
@@ -145,11 +145,12 @@ int kashim_bpf_program(uint32_t id, char name[BPF_OBJ_NAME_LEN], struct bpf_insn
 		return -1;
 	}
 	close(fd);
-	memcpy(name, info.name, BPF_OBJ_NAME_LEN);
-	name[BPF_OBJ_NAME_LEN - 1] = '\0';
-	*count = info.xlated_prog_len / sizeof *insns;
-	if (*count > max)
-		*count = max;
+	memcpy(out->name, info.name, BPF_OBJ_NAME_LEN);
+	out->name[BPF_OBJ_NAME_LEN - 1] = '\0';
+	out->load_time = info.load_time;
+	out->count = info.xlated_prog_len / sizeof *insns;
+	if (out->count > max)
+		out->count = max;
 	return 0;
 }
 

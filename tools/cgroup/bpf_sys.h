@@ -34,13 +34,19 @@ int kashim_bpf_link_cgroup(int prog_fd, int cgroup_fd);
  */
 long kashim_bpf_cgroup_programs(int cgroup_fd, int effective, uint32_t *ids, uint32_t max);
 
+/* What kashim reads back about a loaded program. */
+struct kashim_bpf_info {
+	char name[BPF_OBJ_NAME_LEN];
+	uint64_t load_time; /* nanoseconds since boot (CLOCK_BOOTTIME) */
+	size_t count;       /* translated instructions read */
+};
+
 /*
- * Program id's name (BPF_OBJ_NAME_LEN) and its translated instructions
- * (at most max; *count set). Returns 0, or -1 with errno (EPERM without
- * CAP_SYS_ADMIN).
+ * Program id's name, load time and translated instructions (at most
+ * max). Returns 0, or -1 with errno (EPERM without CAP_SYS_ADMIN).
  */
-int kashim_bpf_program(uint32_t id, char name[BPF_OBJ_NAME_LEN], struct bpf_insn *insns,
-		       size_t max, size_t *count);
+int kashim_bpf_program(uint32_t id, struct kashim_bpf_info *info, struct bpf_insn *insns,
+		       size_t max);
 
 /* The id of the program or link behind fd; 0 if it cannot be read. */
 uint32_t kashim_bpf_id(int fd);

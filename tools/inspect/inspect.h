@@ -2,6 +2,7 @@
 #ifndef KASHIM_INSPECT_H
 #define KASHIM_INSPECT_H
 
+#include "tools/cgroup/attached.h"
 #include "tools/readers/sockopts.h"
 
 #include <stdio.h>
@@ -35,6 +36,8 @@ struct kashim_inspect_process {
 	int missing;                /* 1: printed as --missing's, with why */
 	size_t nwhy;
 	char why[KASHIM_WHY_MAX][KASHIM_WHY_LENGTH];
+	int nattached;              /* kashim programs on its cgroup or above; -1: unknown */
+	char attached[2][KASHIM_ATTACHED_LINE];
 };
 
 /*

@@ -135,6 +135,8 @@ static void kashim_print_process_table(FILE *out, const struct kashim_inspect_pr
 		p->count == 1 ? "" : "s", p->missing ? " without keepalive" : "");
 	for (i = 0; p->missing && i < p->nwhy; i++)
 		fprintf(out, "  why: %s\n", p->why[i]);
+	for (c = 0; c < p->nattached; c++)
+		fprintf(out, "  cgroup: %s\n", p->attached[c]);
 	for (c = 0; c < KASHIM_COLUMNS; c++)
 		widths[c] = (int)strlen(kashim_headers[c]);
 	for (i = 0; i < p->count; i++) {
@@ -255,6 +257,14 @@ void kashim_print_json(FILE *out, const struct kashim_inspect_process *procs, si
 			for (j = 0; j < p->nwhy; j++) {
 				fprintf(out, "%s", j > 0 ? ", " : "");
 				kashim_json_string(out, p->why[j]);
+			}
+			fprintf(out, "]");
+		}
+		if (p->nattached > 0) {
+			fprintf(out, ",\n      \"cgroup_programs\": [");
+			for (j = 0; j < (size_t)p->nattached; j++) {
+				fprintf(out, "%s", j > 0 ? ", " : "");
+				kashim_json_string(out, p->attached[j]);
 			}
 			fprintf(out, "]");
 		}

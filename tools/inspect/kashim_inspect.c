@@ -178,6 +178,7 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	p->nattached = p->count > 0 ? kashim_cgroup_attached(pid, p->attached, 2) : 0;
 	kashim_tcp_table_free(&table);
 	free(fds);
 	if (options_errno != 0) {

@@ -226,6 +226,12 @@ static void kashim_explain(struct kashim_inspect_process *p,
 	int loaded = kashim_shim_loaded(p->pid);
 	char *environ_text;
 
+	if (p->nattached > 0)
+		kashim_why(p, "kashim's program is attached to its cgroup (below), yet these lack "
+			   "keepalive: they predate the attachment, were accepted from a listener "
+			   "made in another cgroup, are outside its sides or ports, or the program "
+			   "turned keepalive off since");
+
 	if (kind >= 0 && (kind & KASHIM_ELF_GO) != 0)
 		kashim_why(p, "a Go program: it makes its own system calls, which no "
 			   "preloaded library sees; kashim --pid reaches it");
