@@ -287,7 +287,7 @@ print("returncode=%d" % p.wait())' "$KASHIM" "$STATIC_PEER"
 	assert_output_has "--run-unconfigured"
 	run --separate-stderr "$KASHIM" --mode=static -- true
 	assert_status 125
-	[ "${stderr%%$'\n'*}" = "kashim: invalid --mode: 'static'; accepted: auto, preload or seccomp" ] ||
+	[ "${stderr%%$'\n'*}" = "kashim: invalid --mode: 'static'; accepted: auto, preload, seccomp or cgroup" ] ||
 		flunk "bad --mode"
 	run --separate-stderr "$KASHIM" --mode
 	assert_status 125

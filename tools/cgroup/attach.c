@@ -11,6 +11,11 @@
 int kashim_attach_possible(const struct kashim_config *cfg, int kernel, char *err,
 			   size_t err_size)
 {
+	if (!KASHIM_HAVE_BPF) {
+		snprintf(err, err_size, "this kashim was built without the kernel's linux/bpf.h: "
+			 "no cgroup reach");
+		return -1;
+	}
 	if (kernel < KASHIM_KERNEL_CGROUP) {
 		snprintf(err, err_size, "a cgroup needs Linux 5.9 or later (bpf_setsockopt of the "
 			 "keepalive options); this kernel is %d.%d", kernel / 1000, kernel % 1000);

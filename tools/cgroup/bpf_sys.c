@@ -2,7 +2,6 @@
 #include "sockops_prog.h"
 
 #include <errno.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +9,13 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#ifndef CAP_BPF
-#define CAP_BPF 39 /* Linux 5.8 */
-#endif
+/* From linux/capability.h, which not every C library's headers carry. */
+#define KASHIM_CAP_NET_ADMIN 12
+#define KASHIM_CAP_SYS_ADMIN 21
+#define KASHIM_CAP_BPF 39 /* Linux 5.8 */
+#define KASHIM_CAPABILITY_VERSION_3 0x20080522U
+
+#if KASHIM_HAVE_BPF
 
 static long kashim_bpf(int cmd, union bpf_attr *attr)
 {
@@ -173,6 +176,55 @@ uint32_t kashim_bpf_id(int fd)
 	return kashim_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) == 0 ? link.id : 0;
 }
 
+#else /* built without linux/bpf.h: every call fails with ENOSYS */
+
+int kashim_bpf_load_sockops(const struct bpf_insn *insns, size_t count, char *why,
+			    size_t why_size)
+{
+	(void)insns;
+	(void)count;
+	snprintf(why, why_size, "kashim was built without the kernel's linux/bpf.h");
+	errno = ENOSYS;
+	return -1;
+}
+
+int kashim_bpf_link_cgroup(int prog_fd, int cgroup_fd)
+{
+	(void)prog_fd;
+	(void)cgroup_fd;
+	errno = ENOSYS;
+	return -1;
+}
+
+long kashim_bpf_cgroup_programs(int cgroup_fd, int effective, uint32_t *ids, uint32_t max)
+{
+	(void)cgroup_fd;
+	(void)effective;
+	(void)ids;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int kashim_bpf_program(uint32_t id, struct kashim_bpf_info *info, struct bpf_insn *insns,
+		       size_t max)
+{
+	(void)id;
+	(void)info;
+	(void)insns;
+	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+uint32_t kashim_bpf_id(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
+#endif
+
 int kashim_kernel_version(void)
 {
 	struct utsname u;
@@ -185,16 +237,19 @@ int kashim_kernel_version(void)
 
 int kashim_bpf_privileged(void)
 {
-	struct __user_cap_header_struct header;
-	struct __user_cap_data_struct data[2];
+	struct {
+		uint32_t version;
+		int pid;
+	} header = { KASHIM_CAPABILITY_VERSION_3, 0 };
+	struct {
+		uint32_t effective, permitted, inheritable;
+	} data[2];
 	uint64_t effective;
 
-	memset(&header, 0, sizeof header);
 	memset(data, 0, sizeof data);
-	header.version = _LINUX_CAPABILITY_VERSION_3;
 	if (syscall(SYS_capget, &header, data) != 0)
 		return 0;
 	effective = (uint64_t)data[1].effective << 32 | data[0].effective;
-	return (effective >> CAP_SYS_ADMIN & 1) ||
-	       ((effective >> CAP_BPF & 1) && (effective >> CAP_NET_ADMIN & 1));
+	return (effective >> KASHIM_CAP_SYS_ADMIN & 1) ||
+	       ((effective >> KASHIM_CAP_BPF & 1) && (effective >> KASHIM_CAP_NET_ADMIN & 1));
 }

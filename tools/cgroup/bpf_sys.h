@@ -7,7 +7,7 @@
 #ifndef KASHIM_BPF_SYS_H
 #define KASHIM_BPF_SYS_H
 
-#include <linux/bpf.h>
+#include "bpf_abi.h"
 #include <stddef.h>
 #include <stdint.h>
 

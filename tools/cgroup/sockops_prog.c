@@ -21,6 +21,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#if KASHIM_HAVE_BPF
+
 /* The registers kashim's program uses. */
 #define R0 0
 #define R1 1
@@ -388,3 +390,33 @@ int kashim_sockops_read(const struct bpf_insn *insns, size_t count,
 	}
 	return calls > 0 && v->keepalive == 1 && v->sides != 0 ? 0 : -1;
 }
+
+#else /* built without linux/bpf.h */
+
+size_t kashim_sockops_build(const struct kashim_config *cfg, struct bpf_insn *insns, size_t max,
+			    char *err, size_t err_size)
+{
+	(void)cfg;
+	(void)insns;
+	(void)max;
+	snprintf(err, err_size, "kashim was built without the kernel's linux/bpf.h");
+	return 0;
+}
+
+void kashim_sockops_dump(FILE *out, const struct bpf_insn *insns, size_t count)
+{
+	(void)out;
+	(void)insns;
+	(void)count;
+}
+
+int kashim_sockops_read(const struct bpf_insn *insns, size_t count,
+			struct kashim_sockops_values *values)
+{
+	(void)insns;
+	(void)count;
+	(void)values;
+	return -1;
+}
+
+#endif

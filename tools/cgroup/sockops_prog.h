@@ -12,7 +12,7 @@
 
 #include "core/config.h"
 
-#include <linux/bpf.h>
+#include "bpf_abi.h"
 #include <stddef.h>
 #include <stdio.h>
 
