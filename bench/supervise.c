@@ -6,8 +6,9 @@
  *   bench-supervise work CALL N     (the workload, run by the driver)
  *
  * The workload is this same program, run directly, under
- * `kashim --mode=preload` and under `kashim --mode=seccomp`, all with the
- * same KASHIM_* values. CALL is one of:
+ * `kashim --mode=preload`, under `kashim --mode=seccomp` and, as root,
+ * under `kashim --mode=cgroup` (kashim's sock_ops program in the kernel),
+ * all with the same KASHIM_* values. CALL is one of:
  *   connect  a loopback connect, its accept (a raw syscall, which no
  *            preload library sees and the filter does not watch) and the
  *            close of both ends, the client's with an RST
@@ -25,6 +26,7 @@
  * Markdown table on stdout.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <netinet/in.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -44,7 +46,7 @@
 extern char **environ;
 
 enum { C_CONNECT, C_LISTEN, C_GETPID, C_SENDTO, C_COUNT };
-enum { V_NONE, V_PRELOAD, V_SECCOMP, V_COUNT };
+enum { V_NONE, V_PRELOAD, V_SECCOMP, V_CGROUP, V_COUNT };
 
 static const struct {
 	const char *name;
@@ -57,7 +59,10 @@ static const struct {
 	{ "sendto", "sendto UDP, not watched", 50000 },
 };
 
-static const char *const variant_names[V_COUNT] = { "no kashim", "preload", "seccomp" };
+static const char *const variant_names[V_COUNT] = { "no kashim", "preload", "seccomp",
+						     "cgroup" };
+static const char *const variant_modes[V_COUNT] = { NULL, "--mode=preload", "--mode=seccomp",
+						     "--mode=cgroup" };
 
 static struct sockaddr_in loopback_any(void)
 {
@@ -178,6 +183,18 @@ static int compare(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median over rounds of the per-round ratio a / b. */
+static double ratio(const double *a, const double *b, int n)
+{
+	double r[MAX_ROUNDS];
+	int i;
+
+	for (i = 0; i < n; i++)
+		r[i] = a[i] / b[i];
+	qsort(r, (size_t)n, sizeof *r, compare);
+	return n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+}
+
 static double median(double *values, int n)
 {
 	qsort(values, (size_t)n, sizeof *values, compare);
@@ -190,6 +207,8 @@ int main(int argc, char **argv)
 	char self[4096], count[32], name[16];
 	char *kashim = NULL;
 	int rounds = 11, i, r, c, v;
+	/* attaching a program to a cgroup needs root */
+	int variants = geteuid() == 0 ? V_COUNT : V_CGROUP;
 	double scale = 1;
 
 	if (argc == 4 && strcmp(argv[1], "work") == 0)
@@ -215,15 +234,15 @@ int main(int argc, char **argv)
 		die("setenv");
 	for (r = 0; r < rounds; r++) {
 		for (c = 0; c < C_COUNT; c++) {
-			for (i = 0; i < V_COUNT; i++) {
+			for (i = 0; i < variants; i++) {
 				char *args[8], **p = args;
 
-				v = r % 2 ? V_COUNT - 1 - i : i;
+				v = r % 2 ? variants - 1 - i : i;
 				(void)snprintf(count, sizeof count, "%ld",
 					 (long)((double)calls[c].calls * scale));
 				if (v != V_NONE) {
 					*p++ = kashim;
-					*p++ = v == V_PRELOAD ? "--mode=preload" : "--mode=seccomp";
+					*p++ = (char *)(uintptr_t)variant_modes[v];
 					*p++ = "--";
 				}
 				*p++ = self;
@@ -245,7 +264,7 @@ int main(int argc, char **argv)
 	for (c = 0; c < C_COUNT; c++) {
 		double m[V_COUNT], u[V_COUNT];
 
-		for (v = 0; v < V_COUNT; v++) {
+		for (v = 0; v < V_CGROUP; v++) {
 			m[v] = median(results[c][v], rounds);
 			u[v] = median(cpus[c][v], rounds);
 		}
@@ -255,6 +274,27 @@ int main(int argc, char **argv)
 		printf("|  | CPU | %.1f | %.1f | %.1f | %+.1f | %+.1f |\n",
 		       u[V_NONE], u[V_PRELOAD], u[V_SECCOMP], u[V_PRELOAD] - u[V_NONE],
 		       u[V_SECCOMP] - u[V_NONE]);
+	}
+	if (variants <= V_CGROUP) {
+		printf("\nThe cgroup reach is left out: attaching to a cgroup needs root.\n");
+		return 0;
+	}
+	printf("\n### The cgroup reach (kashim's program in the kernel), per call\n\n"
+	       "The program's own CPU time per iteration, medians of %d rounds, and the\n"
+	       "medians of the per-round ratios. Under the cgroup both ends of a\n"
+	       "connection are configured by the kernel; under the preload the\n"
+	       "connecting end by setsockopt and the accepted end by inheritance from\n"
+	       "the listener.\n\n"
+	       "| call | no kashim | preload | cgroup | cgroup / no kashim | cgroup / preload |\n"
+	       "|---|---:|---:|---:|---:|---:|\n", rounds);
+	for (c = 0; c < C_COUNT; c++) {
+		double u[V_COUNT];
+
+		for (v = 0; v < V_COUNT; v++)
+			u[v] = median(cpus[c][v], rounds);
+		printf("| %s | %.1f | %.1f | %.1f | %.3f | %.3f |\n", calls[c].label, u[V_NONE],
+		       u[V_PRELOAD], u[V_CGROUP], ratio(cpus[c][V_CGROUP], cpus[c][V_NONE], rounds),
+		       ratio(cpus[c][V_CGROUP], cpus[c][V_PRELOAD], rounds));
 	}
 	return 0;
 }

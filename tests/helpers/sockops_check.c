@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 		{ "31", "7", "4", "auto" }, { NULL, NULL, NULL, NULL }, { "1", NULL, "127", NULL },
 		{ NULL, "32767", NULL, "2147483647" },
 	};
-	size_t s, p, o, t, loaded = 0, failed = 0;
+	size_t s, p, o, t, k, loaded = 0, failed = 0, total;
 	char what[256];
 
 	if (argc > 1 && strcmp(argv[1], "--dump") == 0)
@@ -195,10 +195,15 @@ int main(int argc, char **argv)
 		return query(argv[2]);
 	if (argc > 2 && strcmp(argv[1], "--plain-attach") == 0)
 		return plain_attach(argv[2]);
-	for (s = 0; s < sizeof sides / sizeof sides[0]; s++)
-	for (p = 0; p < sizeof ports / sizeof ports[0]; p++)
-	for (o = 0; o < sizeof policies / sizeof policies[0]; o++)
-	for (t = 0; t < sizeof timers / sizeof timers[0]; t++) {
+	total = sizeof sides / sizeof sides[0] * (sizeof ports / sizeof ports[0]) *
+		(sizeof policies / sizeof policies[0]) * (sizeof timers / sizeof timers[0]);
+	for (k = 0; k < total; k++) {
+		t = k % (sizeof timers / sizeof timers[0]);
+		o = k / (sizeof timers / sizeof timers[0]) % (sizeof policies / sizeof policies[0]);
+		p = k / (sizeof timers / sizeof timers[0]) / (sizeof policies / sizeof policies[0]) %
+		    (sizeof ports / sizeof ports[0]);
+		s = k / (sizeof timers / sizeof timers[0]) / (sizeof policies / sizeof policies[0]) /
+		    (sizeof ports / sizeof ports[0]);
 		kashim_config_defaults(&cfg);
 		if (set(KASHIM_VAR_SIDES, sides[s]) || set(KASHIM_VAR_PORTS, ports[p]) ||
 		    set(KASHIM_VAR_POLICY, policies[o]) || set(KASHIM_VAR_KEEPIDLE, timers[t][0]) ||

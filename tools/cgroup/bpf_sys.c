@@ -237,19 +237,16 @@ int kashim_kernel_version(void)
 
 int kashim_bpf_privileged(void)
 {
-	struct {
-		uint32_t version;
-		int pid;
-	} header = { KASHIM_CAPABILITY_VERSION_3, 0 };
-	struct {
-		uint32_t effective, permitted, inheritable;
-	} data[2];
+	/* struct __user_cap_header_struct: version, pid (0: this process) */
+	uint32_t header[2] = { KASHIM_CAPABILITY_VERSION_3, 0 };
+	/* two struct __user_cap_data_struct: effective, permitted, inheritable */
+	uint32_t data[6];
 	uint64_t effective;
 
 	memset(data, 0, sizeof data);
-	if (syscall(SYS_capget, &header, data) != 0)
+	if (syscall(SYS_capget, header, data) != 0)
 		return 0;
-	effective = (uint64_t)data[1].effective << 32 | data[0].effective;
+	effective = (uint64_t)data[3] << 32 | data[0];
 	return (effective >> KASHIM_CAP_SYS_ADMIN & 1) ||
 	       ((effective >> KASHIM_CAP_BPF & 1) && (effective >> KASHIM_CAP_NET_ADMIN & 1));
 }

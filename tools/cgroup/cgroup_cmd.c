@@ -189,7 +189,7 @@ int kashim_cgroup_run(const struct kashim_cgroup_request *req,
 		return KASHIM_EXIT_FAILURE;
 	}
 	memset(&pids, 0, sizeof pids);
-	if (kashim_cgroup_list(cgroup_fd, &pids) != 0) {
+	if (kashim_cgroup_list(req->dir, &pids) != 0) {
 		fprintf(stderr, "kashim: cannot list the processes of %s: %s; nothing was "
 			"attached\n", req->dir, strerror(errno));
 		return KASHIM_EXIT_FAILURE;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -113,54 +114,36 @@ static int kashim_add_pid(struct kashim_cgroup_pids *pids, pid_t pid)
 	return 0;
 }
 
-static int kashim_read_procs(int dirfd, struct kashim_cgroup_pids *pids)
+/* The walk's state: nftw's callback takes no argument of its own. */
+static struct kashim_cgroup_pids *kashim_walk_pids;
+
+/* nftw's callback: each cgroup's cgroup.procs into kashim_walk_pids. */
+static int kashim_read_procs(const char *path, const struct stat *st, int type,
+			     struct FTW *ftw)
 {
-	int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	char procs[PATH_MAX + 16];
 	FILE *f;
 	long pid;
 	int result = 0;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	f = fdopen(fd, "r");
-	if (f == NULL) {
-		close(fd);
-		return -1;
-	}
+	(void)st;
+	(void)ftw;
+	if (type != FTW_D)
+		return 0;
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", path);
+	f = fopen(procs, "re");
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -1; /* removed meanwhile */
 	while (result == 0 && fscanf(f, "%ld", &pid) == 1)
-		result = kashim_add_pid(pids, (pid_t)pid);
+		result = kashim_add_pid(kashim_walk_pids, (pid_t)pid);
 	fclose(f);
 	return result;
 }
 
-int kashim_cgroup_list(int dirfd, struct kashim_cgroup_pids *pids)
+int kashim_cgroup_list(const char *dir, struct kashim_cgroup_pids *pids)
 {
-	struct dirent *entry;
-	DIR *dir;
-	int fd, result;
-
-	if (kashim_read_procs(dirfd, pids) != 0)
-		return -1;
-	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	result = 0;
-	while (result == 0 && (entry = readdir(dir)) != NULL) {
-		int child;
-
-		if (entry->d_type != DT_DIR || entry->d_name[0] == '.')
-			continue;
-		child = openat(dirfd, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (child < 0)
-			continue; /* removed meanwhile */
-		result = kashim_cgroup_list(child, pids);
-		close(child);
-	}
-	closedir(dir);
-	return result;
+	kashim_walk_pids = pids;
+	return nftw(dir, kashim_read_procs, 16, FTW_PHYS) == 0 ? 0 : -1;
 }
 
 /* kashim's own cgroup v2 directory, from /proc/self/cgroup and the mount. */

@@ -35,10 +35,10 @@ struct kashim_cgroup_pids {
 };
 
 /*
- * Fill pids (zeroed by the caller; free pids->pids) from dirfd's
- * cgroup.procs and its descendants'. Returns 0, or -1 with errno.
+ * Fill pids (zeroed by the caller; free pids->pids) from the cgroup.procs
+ * of the cgroup at dir and of its descendants. Returns 0, or -1 with errno.
  */
-int kashim_cgroup_list(int dirfd, struct kashim_cgroup_pids *pids);
+int kashim_cgroup_list(const char *dir, struct kashim_cgroup_pids *pids);
 
 /*
  * Make a cgroup for a COMMAND of kashim's own beside kashim's: a child of

@@ -101,7 +101,8 @@ static void kashim_call_sockopt(struct kashim_asm *a, int helper, int level, int
 	kashim_mov_imm(a, R2, level);
 	kashim_mov_imm(a, R3, name);
 	kashim_emit(a, BPF_ALU64 | BPF_MOV | BPF_X, R4, R10, 0, 0);
-	kashim_emit(a, BPF_ALU64 | BPF_ADD | BPF_K, R4, 0, 0, -4);
+	/* BPF_ADD and BPF_K are both 0: the kernel's own spelling all the same */
+	kashim_emit(a, BPF_ALU64 | BPF_ADD | BPF_K, R4, 0, 0, -4); /* NOLINT(misc-redundant-expression) */
 	kashim_mov_imm(a, R5, 4);
 	kashim_emit(a, BPF_JMP | BPF_CALL, 0, 0, 0, helper);
 }
