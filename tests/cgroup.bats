@@ -397,3 +397,26 @@ own_cgroups() {
 	run "$KASHIM_INSPECT" --json "$client"
 	assert_output_has '"cgroup_programs": ["kashim'"'"'s program on cgroup'
 }
+
+@test "cgroup: a Go program: Go's own 15 s keepalive stands; with KeepAlive -1, kashim's values" {
+	# golang-go is left out of scripts/packages: its toolchain costs
+	# minutes in a fresh root, for this one test
+	command -v go >/dev/null || skip "go is not installed (Debian's golang-go)"
+	local probe=$BATS_TEST_TMPDIR/goprobe
+	run env HOME="$BATS_TEST_TMPDIR" GOCACHE="$BATS_RUN_TMPDIR/gocache" GOFLAGS= CGO_ENABLED=0 \
+		go build -o "$probe" "$KASHIM_ROOT/tests/helpers/goprobe.go"
+	assert_status 0
+	# control: no kashim, keepalive off in Go
+	run "$probe" -1
+	assert_untouched connected
+	assert_untouched accepted
+	attach "${KFLAGS[@]}"
+	run in_cgroup "$probe"
+	assert_value connected.keepalive 1
+	assert_value connected.idle 15
+	assert_value connected.intvl 15
+	assert_value accepted.idle 15
+	run in_cgroup "$probe" -1
+	assert_configured connected
+	assert_configured accepted
+}
