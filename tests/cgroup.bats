@@ -37,6 +37,12 @@ setup_file() {
 	export V2
 }
 
+teardown_file() {
+	if [ -n "${V2:-}" ] && [ "$V2" = "$BATS_FILE_TMPDIR/cgroup2" ]; then
+		umount "$V2" || true
+	fi
+}
+
 setup() {
 	[ "$(id -u)" -eq 0 ] || skip "attaching to a cgroup needs root"
 	[ -n "$V2" ] || skip "no cgroup v2 hierarchy, and no private mount namespace to mount one in"
