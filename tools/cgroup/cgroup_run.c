@@ -75,16 +75,20 @@ static void kashim_leave(int link)
 {
 	char events[PATH_MAX + 16];
 	struct pollfd fd;
-	int null;
+	pid_t copy = -1;
+	int null, populated;
 
 	snprintf(events, sizeof events, "%s/cgroup.events", kashim_own);
 	fd.fd = open(events, O_RDONLY | O_CLOEXEC);
 	fd.events = POLLPRI;
-	if (fd.fd < 0 || !kashim_populated(fd.fd) || fork() != 0) {
+	populated = fd.fd >= 0 && kashim_populated(fd.fd);
+	if (!populated || (copy = fork()) != 0) {
 		if (fd.fd >= 0)
 			close(fd.fd);
 		close(link);
-		(void)kashim_cgroup_remove(kashim_own, 1000);
+		/* the copy removes it; without one, whatever remains keeps it */
+		if (copy <= 0)
+			(void)kashim_cgroup_remove(kashim_own, 1000);
 		return;
 	}
 	/* the copy: no terminal, none of the caller's pipes */
