@@ -17,18 +17,21 @@ URINGPROBE=$BUILD/uringprobe
 KFLAGS=(--idle 31 --interval 7 --count 4 --user-timeout auto)
 
 # The cgroup v2 hierarchy: the mounted one, or (as in a fresh root without
-# one) a mount of our own, when this runs in a private mount namespace.
+# one) a mount of our own, made only where it propagates to no other mount
+# namespace (the mount it lands on is not shared), and undone at the end.
 cgroup_v2() {
-	local mount
+	local mount dir=$BATS_FILE_TMPDIR/cgroup2
 	mount=$(awk '$0 ~ / - cgroup2 / && $4 == "/" { print $5; exit }' /proc/self/mountinfo)
 	if [ -n "$mount" ]; then
 		echo "$mount"
 		return
 	fi
-	[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt 2>/dev/null)" ] || return 1
-	mkdir -p "$BATS_FILE_TMPDIR/cgroup2"
-	mount -t cgroup2 none "$BATS_FILE_TMPDIR/cgroup2" || return 1
-	echo "$BATS_FILE_TMPDIR/cgroup2"
+	mkdir -p "$dir"
+	case $(findmnt -n -o PROPAGATION --target "$dir") in
+	*shared*) return 1 ;;
+	esac
+	mount -t cgroup2 none "$dir" || return 1
+	echo "$dir"
 }
 
 setup_file() {
@@ -296,6 +299,11 @@ for name, s in (("connected", c), ("accepted", a)):
 	run "$KASHIM" --idle 31 --programs curl --cgroup "$CG"
 	assert_status 125
 	assert_output_has "cannot scope a cgroup"
+	# no cgroup v2 mounted at all: in a mount namespace of its own without one
+	run unshare --mount sh -c 'awk '"'"'$0 ~ / - cgroup2 / { print $5 }'"'"' /proc/self/mountinfo |
+		xargs -r -n 1 umount -l && exec "$0" --idle 31 --cgroup "$1"' "$KASHIM" "$BATS_TEST_TMPDIR"
+	assert_status 125
+	assert_output_has "is not a cgroup v2 directory, and no cgroup v2 hierarchy is mounted"
 	run "$SOCKOPS_CHECK" --query "$CG"
 	[ -z "$output" ] || flunk "attached despite a refusal"
 	# with an old kernel assumed, override still attaches
