@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+/* What kashim-inspect prints: --format's words, table, json and prometheus. */
+enum kashim_format { KASHIM_FORMAT_TABLE, KASHIM_FORMAT_JSON, KASHIM_FORMAT_PROMETHEUS };
+
 struct kashim_inspect_socket {
 	int fd;
 	unsigned long inode;
@@ -34,6 +37,7 @@ struct kashim_inspect_process {
 	struct kashim_inspect_socket *sockets;
 	size_t count;
 	int missing;                /* 1: printed as --missing's, with why */
+	int max_idle;               /* with missing: --max-idle's seconds, or 0 */
 	size_t nwhy;
 	char why[KASHIM_WHY_MAX][KASHIM_WHY_LENGTH];
 	int nattached;              /* kashim programs on its cgroup or above; -1: unknown */

@@ -131,8 +131,11 @@ static void kashim_print_process_table(FILE *out, const struct kashim_inspect_pr
 		fprintf(out, "PID %ld (%s): no TCP sockets\n", (long)p->pid, name);
 		return;
 	}
-	fprintf(out, "PID %ld (%s): %zu TCP socket%s%s\n", (long)p->pid, name, p->count,
+	fprintf(out, "PID %ld (%s): %zu TCP socket%s%s", (long)p->pid, name, p->count,
 		p->count == 1 ? "" : "s", p->missing ? " without keepalive" : "");
+	if (p->missing && p->max_idle > 0)
+		fprintf(out, " within %d s", p->max_idle);
+	fputc('\n', out);
 	for (i = 0; p->missing && i < p->nwhy; i++)
 		fprintf(out, "  why: %s\n", p->why[i]);
 	for (c = 0; c < p->nattached; c++)

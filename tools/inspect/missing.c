@@ -10,6 +10,8 @@
 #include "core/config.h"
 #include "core/lists.h"
 #include "core/log.h"
+#include "prometheus.h"
+#include "tools/readers/cgroup.h"
 #include "tools/readers/elf_kind.h"
 #include "tools/readers/inode_set.h"
 #include "inspect.h"
@@ -204,6 +206,8 @@ static void kashim_why_loaded(struct kashim_inspect_process *p,
 		unsigned port = 0;
 		int side = kashim_socket_side(s->state, s->local_port, s->remote_port, listening, &port);
 
+		if (s->opts.keepalive)
+			continue; /* on, but idle too long: kashim_keep_missing said so */
 		if (side != 0 && (cfg.sides & side) == 0)
 			kashim_why(p, "its own %s leaves out the %s side",
 				   kashim_setting(setting, sizeof setting, "KASHIM_SIDES"),
@@ -258,35 +262,90 @@ static void kashim_explain(struct kashim_inspect_process *p,
 	free(environ_text);
 }
 
-/* Is s a listener or a connection, with keepalive known to be off? */
-static int kashim_lacks_keepalive(const struct kashim_inspect_socket *s)
+/* Is s a listener or a connection whose options were read? */
+static int kashim_countable(const struct kashim_inspect_socket *s)
 {
-	return (s->state == TCP_LISTEN || s->state == TCP_ESTABLISHED) &&
-	       s->options_errno == 0 && !s->opts.keepalive;
+	return (s->state == TCP_LISTEN || s->state == TCP_ESTABLISHED) && s->options_errno == 0;
 }
 
 /*
- * Keep only p's sockets that lack keepalive and that no process before
- * it showed (shown holds their inodes). Returns how many are kept.
+ * Does countable s lack keepalive: off, or (max_idle above 0) on with a
+ * first probe later than max_idle seconds of silence? Then reason says
+ * which, in words.
+ */
+static int kashim_lacking(const struct kashim_inspect_socket *s, int max_idle, char *reason,
+			  size_t size)
+{
+	if (!s->opts.keepalive) {
+		snprintf(reason, size, "keepalive off");
+		return 1;
+	}
+	if (max_idle > 0 && s->opts.keepidle > max_idle) {
+		snprintf(reason, size, "keepalive on, idle %d s > %d s", s->opts.keepidle, max_idle);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The labels of p's series: program, its executable's name (the command
+ * name when that cannot be read), and its systemd unit, "" when none.
+ */
+static void kashim_labels(const struct kashim_inspect_process *p, char *program, size_t size,
+			  char *unit, size_t unit_size)
+{
+	struct kashim_identity who;
+
+	kashim_process_identity(p->pid, &who);
+	snprintf(program, size, "%s", who.exe[0] != '\0' ? who.exe : p->name);
+	kashim_process_unit(p->pid, unit, unit_size);
+}
+
+/*
+ * Keep only p's sockets that lack keepalive (kashim_lacking) and that no
+ * process before it counted (shown holds their inodes), with a reason for
+ * each one that is on but too slow. Fills listening with what p listens
+ * on. Counts every socket into metrics, unless it is NULL. Returns how
+ * many are kept.
  */
 static size_t kashim_keep_missing(struct kashim_inspect_process *p,
 				  struct kashim_listening *listening,
-				  struct kashim_inode_set *shown)
+				  struct kashim_inode_set *shown, int max_idle,
+				  struct kashim_metrics *metrics)
 {
+	char program[256], unit[256], reason[KASHIM_WHY_LENGTH];
 	size_t i, kept = 0;
 
 	memset(listening, 0, sizeof *listening);
 	for (i = 0; i < p->count; i++) {
+		if (p->sockets[i].state == TCP_LISTEN)
+			kashim_listening_add(listening, p->sockets[i].local_port);
+	}
+	if (metrics != NULL)
+		kashim_labels(p, program, sizeof program, unit, sizeof unit);
+	for (i = 0; i < p->count; i++) {
 		struct kashim_inspect_socket *s = &p->sockets[i];
+		int lacking;
 
-		if (s->state == TCP_LISTEN)
-			kashim_listening_add(listening, s->local_port);
-		if (!kashim_lacks_keepalive(s) || kashim_inode_find(shown, s->inode) != NULL)
+		if (!kashim_countable(s) || kashim_inode_find(shown, s->inode) != NULL)
 			continue;
 		if (kashim_inode_add(shown, s->inode, 1) != 0) {
 			perror("kashim-inspect");
 			exit(KASHIM_MISSING_UNREADABLE);
 		}
+		lacking = kashim_lacking(s, max_idle, reason, sizeof reason);
+		if (metrics != NULL) {
+			unsigned port = 0;
+			int side = kashim_socket_side(s->state, s->local_port, s->remote_port,
+						      listening, &port);
+
+			kashim_metrics_add(metrics, program, unit, side, port,
+					   lacking ? reason : NULL);
+		}
+		if (!lacking)
+			continue;
+		if (s->opts.keepalive)
+			kashim_why(p, "%s", reason);
 		p->sockets[kept++] = *s;
 	}
 	p->count = kept;
@@ -365,29 +424,43 @@ static int kashim_gone(const struct kashim_inspect_process *p)
 	return 0;
 }
 
-/* Is some socket of p unreadable for a reason other than its going away? */
+/*
+ * Is some socket of p unreadable for a reason other than its going away?
+ * Returns 0, or why (KASHIM_UNREAD_* + 1).
+ */
 static int kashim_unreadable(const struct kashim_inspect_process *p)
 {
+	int error = p->error;
 	size_t i;
 
-	if (p->error != 0)
-		return 1;
-	for (i = 0; i < p->count; i++) {
+	for (i = 0; error == 0 && i < p->count; i++) {
 		if (p->sockets[i].options_errno != 0 && p->sockets[i].options_errno != EBADF)
-			return 1;
+			error = p->sockets[i].options_errno;
 	}
-	return 0;
+	if (error == 0)
+		return 0;
+	if (kashim_gone(p))
+		return KASHIM_UNREAD_VANISHED + 1;
+	return (error == EACCES || error == EPERM ? KASHIM_UNREAD_PERMISSION
+						  : KASHIM_UNREAD_OTHER) + 1;
 }
 
-int kashim_missing(char **pids, int npids, int json, long clock_ticks)
+int kashim_missing(char **pids, int npids, const struct kashim_missing_options *options,
+		   long clock_ticks)
 {
 	struct kashim_inode_set shown = { NULL, 0, 0 };
+	struct kashim_metrics metrics;
+	struct kashim_metrics *counted = NULL;
 	struct kashim_inspect_process *found;
 	struct kashim_listening listening;
 	pid_t *list;
 	size_t count, i, n = 0, unreadable = 0;
-	int all = npids == 0, status;
+	int all = npids == 0, status, why;
 
+	memset(&metrics, 0, sizeof metrics);
+	metrics.max_idle = options->max_idle;
+	if (options->format == KASHIM_FORMAT_PROMETHEUS)
+		counted = &metrics;
 	if (all) {
 		list = kashim_all_pids(&count);
 	} else {
@@ -409,16 +482,22 @@ int kashim_missing(char **pids, int npids, int json, long clock_ticks)
 		/* --all: what vanishes or cannot be read is no news about it */
 		kashim_inspect(list[i], p, all);
 		if (all && kashim_gone(p)) {
+			metrics.unreadable[KASHIM_UNREAD_VANISHED]++;
 			free(p->sockets);
 			continue;
 		}
-		if (kashim_unreadable(p))
+		if ((why = kashim_unreadable(p)) != 0) {
 			unreadable++;
-		if (kashim_keep_missing(p, &listening, &shown) == 0) {
+			metrics.unreadable[why - 1]++;
+		}
+		if (p->error == 0)
+			metrics.inspected++;
+		if (kashim_keep_missing(p, &listening, &shown, options->max_idle, counted) == 0) {
 			free(p->sockets);
 			continue;
 		}
 		p->missing = 1;
+		p->max_idle = options->max_idle;
 		kashim_explain(p, &listening);
 		n++;
 	}
@@ -426,10 +505,12 @@ int kashim_missing(char **pids, int npids, int json, long clock_ticks)
 		fprintf(stderr, "kashim-inspect: %zu process%s could not be read (permission "
 			"denied); run as root to include them\n", unreadable,
 			unreadable == 1 ? "" : "es");
-	if (json)
-		kashim_print_json(stdout, found, n, clock_ticks);
+	if (options->format == KASHIM_FORMAT_PROMETHEUS)
+		kashim_print_prometheus(options->out, &metrics);
+	else if (options->format == KASHIM_FORMAT_JSON)
+		kashim_print_json(options->out, found, n, clock_ticks);
 	else
-		kashim_print_table(stdout, found, n, clock_ticks);
+		kashim_print_table(options->out, found, n, clock_ticks);
 	status = n > 0 ? KASHIM_MISSING_FOUND
 		       : unreadable > 0 ? KASHIM_MISSING_UNREADABLE : KASHIM_MISSING_NONE;
 	for (i = 0; i < n; i++)
@@ -437,9 +518,6 @@ int kashim_missing(char **pids, int npids, int json, long clock_ticks)
 	free(found);
 	free(list);
 	kashim_inode_free(&shown);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		perror("kashim-inspect: stdout");
-		return KASHIM_MISSING_UNREADABLE;
-	}
+	kashim_metrics_free(&metrics);
 	return status;
 }
