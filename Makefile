@@ -107,6 +107,8 @@ RETROFIT_OBJECTS = $(BUILD)/tools/running/pid_retrofit.o $(BUILD)/tools/readers/
 MANPAGES_1 = man/kashim.1 man/kashim-inspect.1
 MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
+# The audit for node_exporter, run by a timer: examples, never enabled here.
+SYSTEMD_AUDIT = scripts/systemd/kashim-missing.service scripts/systemd/kashim-missing.timer
 
 .PHONY: all test-helpers test demo bench install uninstall clean fresh-root old-glibc-check \
         deb deb-check FORCE
@@ -304,6 +306,7 @@ INSTALLED_DIRS = $(DOCDIR)/installed-directories
 # the install used (the tree's name the default prefix's) and the version.
 INSTALL_SED = sed -e 's|/usr/local/lib/libkashim\.so|$(LIBDIR)/libkashim.so|g' \
                   -e 's|/usr/local/share/doc/kashim|$(DOCDIR)|g' \
+                  -e 's|/usr/local/bin/kashim|$(BINDIR)/kashim|g' \
                   -e 's|"kashim [0-9][^"]*"|"kashim $(KASHIM_VERSION)"|'
 
 # Into the running system (no DESTDIR), ldconfig then adds the library to
@@ -326,6 +329,10 @@ install: $(LIBRARY) $(TOOLS)
 	done
 	$(INSTALL_SED) $(SYSTEMD_EXAMPLE) >$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
+	for unit in $(SYSTEMD_AUDIT); do \
+		$(INSTALL_SED) $$unit >$(DESTDIR)$(DOCDIR)/examples/$${unit##*/} && \
+		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${unit##*/} || exit 1; \
+	done
 	@if [ -z '$(DESTDIR)' ]; then \
 		ldconfig || echo 'kashim: ldconfig failed: LD_PRELOAD needs the full path $(LIBDIR)/libkashim.so' >&2; \
 		ldconfig -p | grep -qF ' => $(LIBDIR)/libkashim.so' || \
@@ -348,7 +355,8 @@ uninstall:
 		$(DESTDIR)$(BINDIR)/kashim $(DESTDIR)$(BINDIR)/kashim-inspect \
 		$(MANPAGES_1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
 		$(MANPAGES_7:man/%=$(DESTDIR)$(MANDIR)/man7/%) \
-		$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
+		$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf \
+		$(SYSTEMD_AUDIT:scripts/systemd/%=$(DESTDIR)$(DOCDIR)/examples/%)
 	@dirs=$$(cat $(DESTDIR)$(INSTALLED_DIRS) 2>/dev/null); \
 	rm -f $(DESTDIR)$(INSTALLED_DIRS); \
 	for dir in $$( printf '%s\n' $$dirs $(DOCDIR) $(DOCDIR)/examples \

@@ -46,6 +46,8 @@ everything() {
 	expected="${PREFIX#/}/bin/kashim
 ${PREFIX#/}/bin/kashim-inspect
 ${libdir#/}/libkashim.so
+${PREFIX#/}/share/doc/kashim/examples/kashim-missing.service
+${PREFIX#/}/share/doc/kashim/examples/kashim-missing.timer
 ${PREFIX#/}/share/doc/kashim/examples/legacy.service.d/keepalive.conf
 ${PREFIX#/}/share/doc/kashim/installed-directories
 ${PREFIX#/}/share/man/man1/kashim-inspect.1
@@ -62,6 +64,10 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	page=$DEST$PREFIX/share/man/man7/libkashim.7
 	grep -qF "LD_PRELOAD=$libdir/libkashim.so" "$page" || flunk "libkashim.7 does not name $libdir"
 	grep -qF "$PREFIX/share/doc/kashim/examples" "$page" || flunk "libkashim.7 does not name the doc directory"
+	# the audit's example service names the installed kashim-inspect
+	grep -qF "ExecStart=$PREFIX/bin/kashim-inspect --missing --all" \
+		"$DEST$PREFIX/share/doc/kashim/examples/kashim-missing.service" ||
+		flunk "kashim-missing.service does not name $PREFIX/bin/kashim-inspect"
 	sed -e "s|$libdir/|/usr/local/lib/|g" -e "s|$PREFIX/share/doc/|/usr/local/share/doc/|g" "$page" |
 		cmp -s "$KASHIM_ROOT/man/libkashim.7" - || flunk "libkashim.7 differs beyond its paths"
 

@@ -430,6 +430,32 @@ assert rows == [], rows' "$port" <<<"$output"
 	assert_status 0
 }
 
+@test "kashim-inspect --missing --max-idle: keepalive on with the system's 7200 s counts as missing, with the reason" {
+	# the server turns keepalive on itself with 7200 s, as memcached, busybox
+	# and haproxy do; its listener keeps it off
+	start_plain_server "$PLAIN_SERVER" 7200
+	connect_clients 2
+	# control: without a threshold, keepalive on is enough
+	run --separate-stderr "$KASHIM_INSPECT" --missing "$SERVER_PID"
+	assert_status 1
+	assert_output_has "PID $SERVER_PID (plain-server): 1 TCP socket without keepalive"
+	assert_output_lacks "idle 7200 s"
+	run --separate-stderr "$KASHIM_INSPECT" --missing --max-idle 5m "$SERVER_PID"
+	assert_status 1
+	assert_output_has "PID $SERVER_PID (plain-server): 3 TCP sockets without keepalive within 300 s"
+	assert_output_has "why: keepalive on, idle 7200 s > 300 s"
+	assert_output_has "why: libkashim.so is not loaded in it"
+	[ "$(grep -c ' on  *7200s ' <<<"$output")" -eq 2 ] || flunk "2 rows on with 7200 s"
+	# a threshold above the idle time: only the listener again
+	run --separate-stderr "$KASHIM_INSPECT" --missing --max-idle 2h "$SERVER_PID"
+	assert_output_has "1 TCP socket without keepalive within 7200 s"
+	# configured with a short idle time by kashim --pid: nothing missing
+	run "$KASHIM" --idle 60 --pid "$SERVER_PID"
+	run --separate-stderr "$KASHIM_INSPECT" --missing --max-idle 5m "$SERVER_PID"
+	assert_status 0
+	[ -z "$output" ] || flunk "expected nothing missing"
+}
+
 @test "kashim-inspect --missing usage: --all needs --missing and takes no PID" {
 	run -2 --separate-stderr "$KASHIM_INSPECT" --all
 	[ "${stderr%%$'\n'*}" = "kashim-inspect: --all needs --missing" ] || flunk "--all alone"
