@@ -233,7 +233,7 @@ static const char *kashim_option_value(char **argv, int argc, int *i, const char
 		return argv[*i] + length + 1;
 	if (argv[*i][length] != '\0')
 		return NULL;
-	if (*i + 1 >= argc)
+	if (*i + 1 >= argc || argv[*i + 1] == NULL)
 		kashim_usage_error("option '%s' requires an argument", name);
 	return argv[++*i];
 }
