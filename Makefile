@@ -1,7 +1,7 @@
 # kashim: TCP keepalive for programs that never asked for it.
 # Targets: all (default: the library and the two tools, nothing else),
-# test, demo, bench, install, uninstall, clean, fresh-root, old-glibc-check,
-# deb, deb-check; test-helpers
+# test, demo, bench, install, uninstall, clean, fresh-root, systemd-check,
+# old-glibc-check, deb, deb-check; test-helpers
 # (what the tests, the demo and hardening run beside the product); and
 # hardening (sanitize, tsan, memcheck, fuzz, analyze, musl-test), see below.
 
@@ -111,7 +111,7 @@ SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 SYSTEMD_AUDIT = scripts/systemd/kashim-missing.service scripts/systemd/kashim-missing.timer
 
 .PHONY: all test-helpers test demo bench install uninstall clean fresh-root old-glibc-check \
-        deb deb-check FORCE
+        deb deb-check systemd-check FORCE
 
 # The product only: a user's `make` needs nothing but gcc and make.
 all: $(LIBRARY) $(TOOLS)
@@ -230,6 +230,17 @@ $(BUILD)/plain-client-static: tests/helpers/plain_client.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $<
 
+# The service of every unit in the booted-systemd check (scripts/systemd-check),
+# dynamic and static (the supervisor's case); like the static programs above,
+# built without the user's flags.
+UNIT_PEERS = $(BUILD)/unit-peer $(BUILD)/unit-peer-static
+$(BUILD)/unit-peer: tests/helpers/unit_peer.c
+	@mkdir -p $(@D)
+	$(CC) $(KASHIM_CFLAGS) $(KASHIM_LDFLAGS) -o $@ $<
+$(BUILD)/unit-peer-static: tests/helpers/unit_peer.c
+	@mkdir -p $(@D)
+	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $<
+
 # A statically linked test program (tests/static.bats): LD_PRELOAD cannot
 # reach it, so kashim supervises it. Built without the user's CFLAGS and
 # LDFLAGS: the sanitizer builds' runtimes cannot be linked statically.
@@ -250,6 +261,12 @@ demo:
 DEBIAN_SUITE ?= bookworm
 fresh-root:
 	scripts/fresh-root $(DEBIAN_SUITE)
+
+# kashim under a real, booted systemd: a Debian 12 root with systemd under
+# systemd-nspawn, the README's drop-in, socket units, hardened and filtered
+# units, Type=notify and forking, the package; see scripts/systemd-check.
+systemd-check:
+	scripts/systemd-check
 
 # The library and tools built here, unchanged, at work on Debian 11 (glibc
 # 2.31) inside a fresh root; see scripts/old-glibc-check.
