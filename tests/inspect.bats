@@ -194,7 +194,7 @@ assert_table_matches_report() {
 	run -2 --separate-stderr "$KASHIM_INSPECT" --table 1
 	[ "${stderr%%$'\n'*}" = "kashim-inspect: unrecognized option '--table'" ] || flunk "bad option"
 	run -0 "$KASHIM_INSPECT" --help
-	assert_output_has "Usage: kashim-inspect [--json] PID..."
+	assert_output_has "Usage: kashim-inspect [--json] [--output FILE] PID..."
 	run -0 "$KASHIM_INSPECT" --version
 }
 

@@ -57,9 +57,13 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	[ "$output" = "$(sort <<<"$expected")" ] || flunk "installed files differ from: $expected"
 	[ ! -e "$PREFIX" ] || flunk "install wrote outside DESTDIR"
 	[ -x "$DEST$PREFIX/bin/kashim" ] && [ -x "$DEST$PREFIX/bin/kashim-inspect" ] || flunk "tools not executable"
-	for page in man1/kashim.1 man1/kashim-inspect.1; do
-		cmp -s "$KASHIM_ROOT/man/${page#*/}" "$DEST$PREFIX/share/man/$page" || flunk "$page differs"
-	done
+	cmp -s "$KASHIM_ROOT/man/kashim.1" "$DEST$PREFIX/share/man/man1/kashim.1" || flunk "kashim.1 differs"
+	# kashim-inspect(1) names the installed example service
+	page=$DEST$PREFIX/share/man/man1/kashim-inspect.1
+	grep -qF "$PREFIX/share/doc/kashim/examples/kashim\\-missing.service" "$page" ||
+		flunk "kashim-inspect.1 does not name the installed example service"
+	sed -e "s|$PREFIX/share/doc/|/usr/local/share/doc/|g" "$page" |
+		cmp -s "$KASHIM_ROOT/man/kashim-inspect.1" - || flunk "kashim-inspect.1 differs beyond its paths"
 	# libkashim(7) names the paths this install used, and is otherwise the tree's
 	page=$DEST$PREFIX/share/man/man7/libkashim.7
 	grep -qF "LD_PRELOAD=$libdir/libkashim.so" "$page" || flunk "libkashim.7 does not name $libdir"
