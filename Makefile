@@ -96,7 +96,7 @@ INSPECT_OBJECTS = $(BUILD)/tools/inspect/kashim_inspect.o $(BUILD)/tools/readers
                   $(BUILD)/tools/readers/side.o $(BUILD)/tools/inspect/missing.o \
                   $(BUILD)/tools/readers/elf_kind.o $(BUILD)/tools/readers/inode_set.o \
                   $(BUILD)/tools/inspect/prometheus.o $(BUILD)/tools/inspect/output_file.o \
-                  $(BUILD)/tools/readers/cgroup.o \
+                  $(BUILD)/tools/readers/systemd_unit.o \
                   $(CONFIG_OBJECTS) $(CGROUP_PROGRAM_OBJECTS) $(BUILD)/tools/cgroup/attached.o \
                   $(BUILD)/tools/cgroup/cgroup_dir.o
 # kashim --pid: the library's own configure code, applied from outside.

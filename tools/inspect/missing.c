@@ -11,7 +11,7 @@
 #include "core/lists.h"
 #include "core/log.h"
 #include "prometheus.h"
-#include "tools/readers/cgroup.h"
+#include "tools/readers/systemd_unit.h"
 #include "tools/readers/elf_kind.h"
 #include "tools/readers/inode_set.h"
 #include "inspect.h"

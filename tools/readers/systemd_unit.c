@@ -3,7 +3,7 @@
  * it: slices nest, a unit does not, and what a unit delegates below
  * itself ("/system.slice/x.service/payload") still belongs to that unit.
  */
-#include "cgroup.h"
+#include "systemd_unit.h"
 
 #include <fcntl.h>
 #include <stdio.h>

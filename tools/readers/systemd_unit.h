@@ -2,8 +2,8 @@
  * The systemd unit a process runs in, as systemd itself names it from the
  * process's control group: kashim-inspect's unit label.
  */
-#ifndef KASHIM_CGROUP_H
-#define KASHIM_CGROUP_H
+#ifndef KASHIM_SYSTEMD_UNIT_H
+#define KASHIM_SYSTEMD_UNIT_H
 
 #include <stddef.h>
 #include <sys/types.h>
