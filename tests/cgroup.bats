@@ -401,10 +401,10 @@ own_cgroups() {
 		"$BUILD/static-peer" connect "$port"
 	client=${BACKGROUND_PIDS[1]}
 	wait_until 5 established "dport = :$port"
-	attach --idle 31 --sides accept
+	attach --idle 31 --sides accept --ports "1-1023,$port"
 	run "$KASHIM_INSPECT" "$client"
 	assert_output_has "cgroup: kashim's program on cgroup /${CG#"$V2"/} (bpf program"
-	assert_output_has "idle=31 intvl=system cnt=system user_timeout=system sides=accept ports=all policy=override"
+	assert_output_has "idle=31 intvl=system cnt=system user_timeout=system sides=accept ports=1-1023,$port policy=override"
 	run "$KASHIM_INSPECT" --missing "$client"
 	assert_status 1
 	assert_output_has "why: kashim's program is attached to its cgroup (below), yet these lack keepalive: they predate the attachment"

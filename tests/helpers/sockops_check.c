@@ -44,7 +44,7 @@ static int set(enum kashim_var var, const char *text)
 }
 
 /* Build, load and read back cfg; 0 when all agree. */
-static int check(const char *what, int scoped)
+static int check(const char *what, const char *ports)
 {
 	char err[KASHIM_MESSAGE_MAX], why[512];
 	struct kashim_sockops_values v;
@@ -74,10 +74,10 @@ static int check(const char *what, int scoped)
 	if (v.keepidle != cfg.keepidle || v.keepintvl != cfg.keepintvl ||
 	    v.keepcnt != cfg.keepcnt || v.user_timeout != cfg.user_timeout ||
 	    v.sides != cfg.sides || v.respect != (cfg.policy == KASHIM_POLICY_RESPECT) ||
-	    (v.ports != 0) != scoped) {
+	    (v.ports != 0) != (ports != NULL) || strcmp(v.port_list, ports ? ports : "") != 0) {
 		printf("FAIL %s: read back idle=%d interval=%d count=%d user-timeout=%d sides=%d "
-		       "respect=%d ports=%d\n", what, v.keepidle, v.keepintvl, v.keepcnt,
-		       v.user_timeout, v.sides, v.respect, v.ports);
+		       "respect=%d ports=%d %s\n", what, v.keepidle, v.keepintvl, v.keepcnt,
+		       v.user_timeout, v.sides, v.respect, v.ports, v.port_list);
 		return -1;
 	}
 	return 0;
@@ -214,7 +214,7 @@ int main(int argc, char **argv)
 			cfg.user_timeout = 31000 + 7000 * 4;
 		snprintf(what, sizeof what, "sides=%s ports=%s policy=%s timers=%zu", sides[s],
 			 ports[p] ? ports[p] : "all", policies[o], t);
-		if (check(what, ports[p] != NULL) == 0)
+		if (check(what, ports[p]) == 0)
 			loaded++;
 		else
 			failed++;

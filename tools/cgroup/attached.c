@@ -59,7 +59,7 @@ static void kashim_describe(const struct kashim_sockops_values *v, char *buf, si
 		snprintf(buf + used, size - used, "sides=%s ports=%s policy=%s",
 			 v->sides == KASHIM_SIDES_ALL ? "accept,connect"
 			 : v->sides == KASHIM_SIDE_ACCEPT ? "accept" : "connect",
-			 v->ports ? "scoped" : "all", v->respect ? "respect" : "override");
+			 v->ports ? v->port_list : "all", v->respect ? "respect" : "override");
 }
 
 /* The seconds since a load time on CLOCK_BOOTTIME. */

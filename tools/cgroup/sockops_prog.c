@@ -337,6 +337,63 @@ void kashim_sockops_dump(FILE *out, const struct bpf_insn *insns, size_t count)
 	}
 }
 
+/* Append the range lo-hi to list (size bytes), cut with "..." when full. */
+static void kashim_add_range(char *list, size_t size, long lo, long hi)
+{
+	size_t used = strlen(list);
+	char range[32];
+
+	if (used >= 3 && strcmp(list + used - 3, "...") == 0)
+		return;
+	if (lo == hi)
+		snprintf(range, sizeof range, "%s%ld", used ? "," : "", lo);
+	else
+		snprintf(range, sizeof range, "%s%ld-%ld", used ? "," : "", lo, hi);
+	if (used + strlen(range) + 4 > size)
+		snprintf(list + used, size - used, "...");
+	else
+		snprintf(list + used, size - used, "%s", range);
+}
+
+/*
+ * The first port block's ranges, as kashim_port_block wrote them: each
+ * "if port < lo goto out" (absent for lo 0) then "if port <= hi goto
+ * configure", the last range's hi being 65535 when no comparison follows.
+ */
+static void kashim_read_ports(const struct bpf_insn *insns, size_t count, char *list,
+			      size_t size)
+{
+	long lo = -1, first = -1;
+	size_t i;
+
+	list[0] = '\0';
+	for (i = 0; i < count; i++) {
+		uint8_t op = BPF_OP(insns[i].code);
+
+		if (BPF_CLASS(insns[i].code) != BPF_JMP || (op != BPF_JLT && op != BPF_JLE)) {
+			if (lo >= 0) {
+				kashim_add_range(list, size, lo, KASHIM_PORT_MAX);
+				return;
+			}
+			if (first >= 0 && op != BPF_JA)
+				return;
+			continue;
+		}
+		if (op == BPF_JLT) {
+			if (insns[i].imm == first && list[0] != '\0')
+				return; /* the other side's block: the same ranges */
+			if (first < 0)
+				first = insns[i].imm;
+			lo = insns[i].imm;
+		} else {
+			if (first < 0)
+				first = 0;
+			kashim_add_range(list, size, lo < 0 ? 0 : lo, insns[i].imm);
+			lo = -1;
+		}
+	}
+}
+
 /* Is insn "mov dst, imm"? */
 static int kashim_is_mov_imm(const struct bpf_insn *insn, uint8_t dst)
 {
@@ -351,6 +408,7 @@ int kashim_sockops_read(const struct bpf_insn *insns, size_t count,
 
 	v->keepalive = v->keepidle = v->keepintvl = v->keepcnt = v->user_timeout = KASHIM_UNSET;
 	v->sides = v->respect = v->ports = 0;
+	kashim_read_ports(insns, count, v->port_list, sizeof v->port_list);
 	for (i = 0; i < count; i++) {
 		const struct bpf_insn *in = &insns[i];
 		uint8_t op = BPF_OP(in->code);

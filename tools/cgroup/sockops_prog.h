@@ -47,6 +47,7 @@ struct kashim_sockops_values {
 	int sides;   /* KASHIM_SIDE_* bits */
 	int respect; /* reads SO_KEEPALIVE first */
 	int ports;   /* checks ports */
+	char port_list[96]; /* those ports, "22,8000-8100" ("..." when cut); "" for all */
 };
 int kashim_sockops_read(const struct bpf_insn *insns, size_t count,
 			struct kashim_sockops_values *values);
