@@ -38,7 +38,8 @@ real_state() {
 
 # in_host SCRIPT: run SCRIPT (bash) in the namespace. It finds $D/kashim,
 # $D/libkashim.so, $D/probe (sockprobe), $D/probe-setuid (setuid root),
-# $D/empty.so (a library with nothing in it) and $D/alloc-count.so;
+# $D/empty.so (a library with nothing in it), $D/alloc-count.so and
+# $D/static-peer;
 # `conf TEXT` writes /etc/kashim.conf (root's, 0644).
 in_host() {
 	run --separate-stderr timeout 120 unshare --mount --propagation private bash -euc '
@@ -49,6 +50,7 @@ in_host() {
 		cp "$5" "$D/probe-setuid"
 		cp "$6" "$D/empty.so"
 		cp "$7" "$D/alloc-count.so"
+		cp "$8" "$D/static-peer"
 		chown root:root "$D"/*
 		chmod 755 "$D"/*
 		chmod 4755 "$D/probe-setuid"
@@ -59,7 +61,7 @@ in_host() {
 		as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 		eval "$SCRIPT"
 	' host "$HOST_DIR" "$1" "$KASHIM" "$SHIM" "$SOCKPROBE" "$BUILD/bench-empty.so" \
-		"$BUILD/alloc-count.so"
+		"$BUILD/alloc-count.so" "$BUILD/static-peer"
 }
 
 # The host's file kashim configures every program from, in these tests.
@@ -234,4 +236,27 @@ KASHIM_KEEPCNT=0'
 	[[ $stderr == *"/etc/kashim.conf:7: \"KASHIM_IDLE=3\" does not name"* ]] || flunk "no word about the line"
 	assert_value mentions 1
 	[[ $(value_of call) == *'"/etc/kashim.conf", O_RDONLY'*'= -1 ENOENT'* ]] || flunk "not one failed open"
+}
+
+@test "kashim COMMAND reads the file too: no note about timers it sets, and a static program supervised takes them" {
+	local port
+	port=$(free_port)
+	in_host "conf '$HOST_CONF'
+		env -i \$D/kashim \$D/probe pair 2>&1 | sed 's/^/launched./'
+		rm /etc/kashim.conf
+		env -i \$D/kashim \$D/probe pair 2>&1 | grep -c 'no timer set' | sed 's/^/control.notes=/'
+		conf '$HOST_CONF'
+		env -i \$D/kashim \$D/static-peer serve $port >/dev/null &
+		for i in \$(seq 50); do [ -n \"\$(ss -tlnH '( sport = :$port )')\" ] && break; sleep 0.1; done
+		\$D/static-peer connect $port >/dev/null &
+		for i in \$(seq 50); do [ -n \"\$(ss -tnH state established '( sport = :$port )')\" ] && break; sleep 0.1; done
+		ss -tnoH state established '( sport = :$port )' | grep -o 'keepalive,[0-9.]*' | sed 's/keepalive,/static.timer=/'
+		kill %1 %2 2>/dev/null; wait"
+	assert_value launched.accepted.idle 41
+	assert_output_lacks "no timer set"
+	assert_value control.notes 1
+	local timer
+	timer=$(value_of static.timer)
+	[ -n "$timer" ] && [ "${timer%%.*}" -le 41 ] && [ "${timer%%.*}" -ge 35 ] ||
+		flunk "the supervised static server's timer is '$timer', not about 41 s"
 }

@@ -16,6 +16,7 @@
  * kashim [OPTION]... --pid PID... configures running processes instead:
  * see pid_retrofit.h.
  */
+#include "core/conffile.h"
 #include "core/config.h"
 #include "core/config_table.h"
 #include "core/log.h"
@@ -269,15 +270,20 @@ static const char *kashim_getenv(const char *name)
 /*
  * With keepalive on and no timer set at all, say once what that means:
  * the system's idle time, two hours unless changed, before the first
- * probe. Reads the environment as the library will (options included).
+ * probe. Reads the environment (options included) over /etc/kashim.conf,
+ * as the library will in command.
  */
-static void kashim_note_system_timers(void)
+static void kashim_note_system_timers(const char *command)
 {
 	static struct kashim_config cfg; /* 8 KiB of port bitmap */
+	static struct kashim_conffile file;
 	struct kashim_system_timers system;
+	struct kashim_identity who;
 	int i;
 
-	kashim_config_load(&cfg, kashim_getenv, NULL, NULL);
+	kashim_identity_from(&who, command, command);
+	kashim_conffile_read(&file, kashim_conf_path, &who, NULL);
+	kashim_config_load_layered(&cfg, &file, kashim_getenv, NULL, NULL);
 	if (!cfg.enabled)
 		return;
 	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
@@ -361,7 +367,7 @@ int main(int argc, char **argv)
 		kashim_cgroup_exec(argv + command, &req.launch, &req.cgroup, req.values);
 	} else if (supervised) {
 		kashim_set_environment(&req, NULL);
-		kashim_note_system_timers();
+		kashim_note_system_timers(argv[command]);
 		kashim_supervise(argv + command, &req.launch);
 	} else if (kashim_find_library(KASHIM_LIB_FROM_BIN, library, sizeof library,
 				err, sizeof err) != 0) {
@@ -376,7 +382,7 @@ int main(int argc, char **argv)
 	}
 	if (!supervised) {
 		kashim_set_environment(&req, library);
-		kashim_note_system_timers();
+		kashim_note_system_timers(argv[command]);
 	}
 
 	execvp(argv[command], argv + command);

@@ -9,6 +9,7 @@
 #include "tools/readers/process.h"
 #include "tools/readers/sockopts.h"
 #include "core/apply.h"
+#include "core/conffile.h"
 #include "core/config_table.h"
 #include "core/lists.h"
 #include "core/log.h"
@@ -40,16 +41,28 @@ static void kashim_warn(enum kashim_var var, int result, const char *message)
 		kashim_log("%s", message);
 }
 
-int kashim_server_init(struct kashim_server *server)
+/* A line about /etc/kashim.conf itself. */
+static void kashim_warn_file(const char *message)
+{
+	kashim_log("%s", message);
+}
+
+int kashim_server_init(struct kashim_server *server, const char *command)
 {
 	char described[400], message[KASHIM_MESSAGE_MAX];
 	static struct kashim_config scratch; /* 8 KiB of port bitmap */
-	const char *programs = getenv(kashim_var_name(KASHIM_VAR_PROGRAMS));
+	static struct kashim_conffile file;
+	struct kashim_identity who;
+	const char *programs;
+	unsigned line;
 	int watch = 0;
 
 	memset(server, 0, sizeof *server);
 	server->notify_fd = -1;
-	kashim_config_load(&server->cfg, kashim_getenv, kashim_warn, NULL);
+	kashim_identity_from(&who, command, command);
+	kashim_conffile_read(&file, kashim_conf_path, &who, kashim_warn_file);
+	kashim_config_load_layered(&server->cfg, &file, kashim_getenv, kashim_warn, NULL);
+	programs = kashim_layered_value(&file, kashim_getenv, KASHIM_VAR_PROGRAMS, &line);
 	/* cfg.selected judged kashim itself; each caller is judged instead */
 	if (programs != NULL && kashim_parse(&scratch, KASHIM_VAR_PROGRAMS, programs, message,
 					     sizeof message) != KASHIM_REJECTED)

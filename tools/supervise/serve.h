@@ -22,11 +22,13 @@ struct kashim_server {
 };
 
 /*
- * Load the configuration from the environment as the library does
- * (warning about bad values the same way). Returns the KASHIM_WATCH_*
- * calls the filter must hand over: 0 when nothing is to be configured.
+ * Load the configuration from the environment over /etc/kashim.conf as
+ * the library does (warning about bad values the same way); the file's
+ * [program] sections are matched against command, the program started.
+ * Returns the KASHIM_WATCH_* calls the filter must hand over: 0 when
+ * nothing is to be configured.
  */
-int kashim_server_init(struct kashim_server *server);
+int kashim_server_init(struct kashim_server *server, const char *command);
 
 /*
  * The handshake's checks, on the child's first notification n: that the

@@ -221,7 +221,7 @@ void kashim_supervise(char *const *argv, const struct kashim_launch *launch)
 	const char *what;
 	sigset_t all, saved;
 	pid_t parent = getpid(), child = -1;
-	int sock[2], watch = kashim_server_init(&kashim_server);
+	int sock[2], watch = kashim_server_init(&kashim_server, argv[0]);
 
 	if (watch == 0)
 		return; /* keepalive off: nothing to supervise */
