@@ -1,0 +1,102 @@
+/* kashim --pid and --watch: the options and their lines of --help. */
+#include "running.h"
+#include "core/config_table.h"
+#include "core/log.h"
+#include "tools/readers/process.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --watch's default pass interval; see kashim(1) for the cost of a pass. */
+#define KASHIM_WATCH_DEFAULT_MS 1000L
+#define KASHIM_WATCH_MIN_MS 10L
+#define KASHIM_WATCH_MAX_MS 3600000L
+
+/*
+ * --watch's INTERVAL: a duration with the library's syntax, bare seconds
+ * as for sleep(1) (the library's bare milliseconds would surprise here).
+ */
+static int kashim_parse_interval(const char *text, long *ms, char *err, size_t err_size)
+{
+	static struct kashim_config scratch; /* 8 KiB of port bitmap */
+	char with_unit[64], quoted[64];
+	size_t len = strlen(text);
+	long value = 0;
+
+	kashim_quote(quoted, sizeof quoted, text, 32);
+	snprintf(with_unit, sizeof with_unit, "%s%s", text,
+		 len > 0 && text[len - 1] >= '0' && text[len - 1] <= '9' ? "s" : "");
+	kashim_config_defaults(&scratch);
+	if (len < sizeof with_unit - 1 &&
+	    kashim_parse(&scratch, KASHIM_VAR_USER_TIMEOUT, with_unit, NULL, 0) != KASHIM_REJECTED)
+		value = scratch.user_timeout;
+	if (value < KASHIM_WATCH_MIN_MS || value > KASHIM_WATCH_MAX_MS) {
+		snprintf(err, err_size, "invalid --watch: %s is not a duration from 10ms to 1h "
+			 "(2, 2s, 500ms, 1m)", quoted);
+		return -1;
+	}
+	*ms = value;
+	return 0;
+}
+
+static int kashim_name_is(const char *name, size_t len, const char *word)
+{
+	return strlen(word) == len && strncmp(name, word, len) == 0;
+}
+
+int kashim_retrofit_option(struct kashim_retrofit_request *req, const char *name, size_t len,
+			   const char *value, int argc, char **argv, int *i,
+			   char *err, size_t err_size)
+{
+	pid_t pid;
+
+	if (kashim_name_is(name, len, "watch")) {
+		req->watch = 1;
+		req->interval_ms = KASHIM_WATCH_DEFAULT_MS;
+		return value == NULL ? 1 : kashim_parse_interval(value, &req->interval_ms,
+								 err, err_size) == 0 ? 1 : -1;
+	}
+	if (!kashim_name_is(name, len, "pid"))
+		return 0;
+	if (value == NULL) {
+		if (*i + 1 >= argc) {
+			snprintf(err, err_size, "option '--pid' requires an argument");
+			return -1;
+		}
+		value = argv[++*i];
+	}
+	if (kashim_parse_pid(value, &pid) != 0) {
+		char quoted[64];
+
+		kashim_quote(quoted, sizeof quoted, value, 32);
+		snprintf(err, err_size, "invalid --pid: %s is not a process ID", quoted);
+		return -1;
+	}
+	if (req->count == req->allocated) {
+		size_t more = req->allocated == 0 ? 4 : 2 * req->allocated;
+		pid_t *grown = realloc(req->pids, more * sizeof *grown);
+
+		if (grown == NULL)
+			kashim_oom();
+		req->pids = grown;
+		req->allocated = more;
+	}
+	req->pids[req->count++] = pid;
+	return 1;
+}
+
+int kashim_retrofit_wanted(const struct kashim_retrofit_request *req)
+{
+	return req->count > 0 || req->watch;
+}
+
+void kashim_retrofit_help(FILE *out)
+{
+	fprintf(out, "  --pid PID\n      configure the TCP sockets of running process PID instead\n"
+		"      of running a COMMAND: its listeners, so that connections it\n"
+		"      accepts from now on have keepalive, and its connections; may be\n"
+		"      given more than once\n"
+		"  --watch[=INTERVAL]\n      with --pid: keep configuring new sockets every INTERVAL\n"
+		"      (default 1s; 500ms, 2s, 1m) until every PID has exited\n");
+}

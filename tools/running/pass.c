@@ -1,0 +1,275 @@
+/*
+ * kashim --pid: a pass over a process. It reads /proc/PID/fd, looks every
+ * socket inode up in the set of sockets already dealt with, and duplicates
+ * only the new ones: a pass over a process whose sockets are all known
+ * costs a readlink per fd and no other system call.
+ */
+#include "running.h"
+#include "core/apply.h"
+#include "core/lists.h"
+#include "core/scope.h"
+#include "tools/readers/inode_set.h"
+#include "tools/readers/proc_fds.h"
+#include "tools/readers/proc_tcp.h"
+#include "tools/readers/process.h"
+#include "tools/readers/side.h"
+#include "tools/readers/sockopts.h"
+
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The names of kashim_configure's refused option bits: " TCP_USER_TIMEOUT". */
+static void kashim_refused_names(char *buf, size_t size, int failed)
+{
+	static const struct {
+		int bit;
+		const char *name;
+	} names[] = {
+		{ KASHIM_FAILED_KEEPIDLE, "TCP_KEEPIDLE" },
+		{ KASHIM_FAILED_KEEPINTVL, "TCP_KEEPINTVL" },
+		{ KASHIM_FAILED_KEEPCNT, "TCP_KEEPCNT" },
+		{ KASHIM_FAILED_USER_TIMEOUT, "TCP_USER_TIMEOUT" },
+		{ KASHIM_FAILED_KEEPALIVE, "SO_KEEPALIVE" },
+	};
+	size_t i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if ((failed & names[i].bit) != 0 && len < size)
+			len += (size_t)snprintf(buf + len, size - len, " %s", names[i].name);
+	}
+}
+
+/*
+ * Decide and apply for one new TCP socket f of t, duplicated as dup, on
+ * side with port for KASHIM_PORTS. Counts the outcome in tally and
+ * returns it in words, for --debug.
+ */
+static const char *kashim_apply_one(const struct kashim_run *run, const struct kashim_target *t,
+				    const struct kashim_found *f, int side, unsigned port, int dup,
+				    struct kashim_tally *tally)
+{
+	static char refused[128];
+	char names[96];
+	int result;
+
+	if (!t->selected)
+		return "left alone: KASHIM_PROGRAMS does not select the program";
+	if ((run->cfg.sides & side) == 0) {
+		tally->other_side++;
+		return "left alone: its side is not in KASHIM_SIDES";
+	}
+	result = kashim_configure_scoped(&run->cfg, dup, (int)port);
+	if (result == KASHIM_SKIPPED_PORT) {
+		tally->other_ports++;
+		return "left alone: port not in KASHIM_PORTS";
+	}
+	if (result == KASHIM_SKIPPED_RESPECT) {
+		tally->respected++;
+		return "left alone: the program set SO_KEEPALIVE itself (KASHIM_POLICY=respect)";
+	}
+	if (result == KASHIM_NOT_TCP)
+		return "left alone: not a TCP socket";
+	if (result != 0) {
+		tally->refused++;
+		kashim_refused_names(names, sizeof names, result);
+		snprintf(refused, sizeof refused, "the kernel refused%s", names);
+		fprintf(stderr, "kashim: PID %ld (%s): fd %d: %s\n", (long)t->pid, t->name, f->fd,
+			refused);
+		return refused;
+	}
+	if (f->state == TCP_LISTEN)
+		tally->listeners++;
+	else
+		tally->connections++;
+	return "configured";
+}
+
+/*
+ * Duplicate fd of t. Returns the duplicate, or -1 with errno: EBADF when
+ * the process closed fd meanwhile (not a failure), ESRCH when it exited.
+ */
+static int kashim_dup(const struct kashim_target *t, int fd)
+{
+	return kashim_pidfd_getfd(t->pidfd, fd);
+}
+
+/* Room for n found sockets. */
+static void kashim_found_reserve(struct kashim_run *run, size_t n)
+{
+	struct kashim_found *grown;
+
+	if (n <= run->found_allocated)
+		return;
+	grown = realloc(run->found, n * sizeof *grown);
+	if (grown == NULL)
+		kashim_oom();
+	run->found = grown;
+	run->found_allocated = n;
+}
+
+/* Remember inode for the next pass; value is a listener's port, else 0. */
+static void kashim_remember(struct kashim_run *run, unsigned long inode, unsigned value)
+{
+	if (kashim_inode_add(&run->seen_now, inode, value) != 0)
+		kashim_oom();
+}
+
+/*
+ * The first half of a pass: the new TCP sockets of t into run->found
+ * (their number in *count), the ports t listens on into listening.
+ * Returns 0, or an errno that stopped it, with what naming the step.
+ */
+static int kashim_find_new(struct kashim_run *run, const struct kashim_target *t,
+			   struct kashim_listening *listening, size_t *count, const char **what)
+{
+	struct kashim_socket_fd *fds = NULL;
+	size_t nfds = 0, i;
+	int error = 0;
+
+	*count = 0;
+	*what = "reading its /proc/PID/fd";
+	if (kashim_list_socket_fds(t->pid, &fds, &nfds) != 0)
+		return errno;
+	kashim_found_reserve(run, nfds);
+	*what = "duplicating its sockets (pidfd_getfd)";
+	for (i = 0; i < nfds && error == 0; i++) {
+		const struct kashim_inode_slot *known = kashim_inode_find(&run->seen_now, fds[i].inode);
+		struct kashim_sockid id;
+		int dup;
+
+		if (known == NULL)
+			known = kashim_inode_find(&run->seen, fds[i].inode);
+		if (known != NULL) {
+			kashim_remember(run, fds[i].inode, known->value);
+			if (known->value != 0)
+				kashim_listening_add(listening, known->value);
+			continue;
+		}
+		dup = kashim_dup(t, fds[i].fd);
+		if (dup < 0) {
+			if (errno != EBADF)
+				error = errno;
+			continue;
+		}
+		if (kashim_identify_socket(dup, &id) == 0 && !id.is_tcp) {
+			kashim_remember(run, fds[i].inode, 0); /* never TCP: never again */
+		} else if (id.is_tcp) {
+			struct kashim_found *f = &run->found[(*count)++];
+
+			f->fd = fds[i].fd;
+			f->inode = fds[i].inode;
+			f->state = id.state;
+			f->local_port = id.local_port;
+			f->remote_port = id.remote_port;
+			if (id.state == TCP_LISTEN)
+				kashim_listening_add(listening, id.local_port);
+		}
+		close(dup);
+	}
+	free(fds);
+	return error;
+}
+
+/*
+ * One pass over t: configure its new sockets. Returns 0, or an errno that
+ * stopped the pass (ESRCH or ENOENT when the process exited), with what
+ * naming the step.
+ */
+static int kashim_pass(struct kashim_run *run, const struct kashim_target *t,
+		       struct kashim_tally *tally, const char **what)
+{
+	struct kashim_listening listening;
+	size_t count, i;
+	int error;
+
+	memset(&listening, 0, sizeof listening);
+	memset(tally, 0, sizeof *tally);
+	error = kashim_find_new(run, t, &listening, &count, what);
+	for (i = 0; i < count && error == 0; i++) {
+		const struct kashim_found *f = &run->found[i];
+		unsigned port = 0;
+		int side = kashim_socket_side(f->state, f->local_port, f->remote_port, &listening, &port);
+		const char *outcome;
+		int dup;
+
+		if (side == 0) {
+			/* not connected yet: its side is not known; a later pass will see */
+			tally->unconnected++;
+			continue;
+		}
+		/* duplicated again rather than held: 10,000 new sockets would
+		 * need 10,000 descriptors at once */
+		dup = kashim_dup(t, f->fd);
+		if (dup < 0) {
+			if (errno != EBADF)
+				error = errno;
+			continue;
+		}
+		outcome = kashim_apply_one(run, t, f, side, port, dup, tally);
+		close(dup);
+		kashim_remember(run, f->inode, f->state == TCP_LISTEN ? f->local_port : 0);
+		if (run->cfg.debug)
+			fprintf(stderr, "kashim: PID %ld (%s): fd %d %s, %s side, port %u: %s\n",
+				(long)t->pid, t->name, f->fd, kashim_tcp_state_name(f->state),
+				kashim_side_name(side), port, outcome);
+	}
+	return error;
+}
+
+int kashim_pass_all(struct kashim_run *run, struct kashim_target *targets, size_t n,
+			   int first)
+{
+	struct kashim_inode_set older;
+	int status = KASHIM_EXIT_OK;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct kashim_target *t = &targets[i];
+		struct kashim_tally tally;
+		const char *what = "";
+		int error;
+
+		if (t->pidfd < 0)
+			continue;
+		/* a zombie still has a /proc/PID/fd, empty: it has exited all the same */
+		error = kashim_target_exited(t) ? ESRCH : kashim_pass(run, t, &tally, &what);
+		if ((error == ENOENT || error == ESRCH) || (error != 0 && kashim_target_exited(t))) {
+			/* exited: the end of a watch, but a one-shot did not finish */
+			if (run->watching) {
+				printf("PID %ld (%s): exited\n", (long)t->pid, t->name);
+				fflush(stdout);
+			} else {
+				fprintf(stderr, "kashim: PID %ld (%s): exited before kashim was done\n",
+					(long)t->pid, t->name);
+				status = KASHIM_EXIT_INCOMPLETE;
+			}
+			kashim_target_close(t);
+			continue;
+		}
+		if (error != 0) {
+			kashim_target_failed(t, error, what);
+			kashim_target_close(t);
+			status = KASHIM_EXIT_INCOMPLETE;
+			continue;
+		}
+		if (tally.refused > 0)
+			status = KASHIM_EXIT_INCOMPLETE;
+		if (first && !t->selected)
+			printf("PID %ld (%s): left alone: KASHIM_PROGRAMS does not select it\n",
+			       (long)t->pid, t->name);
+		else if (first || kashim_tally_any(&tally))
+			kashim_print_tally(t, &tally);
+	}
+	/* Only the sockets still open are remembered: the set stays the size
+	 * of what the processes hold, however long the watch. */
+	older = run->seen;
+	run->seen = run->seen_now;
+	run->seen_now = older;
+	kashim_inode_clear(&run->seen_now);
+	return status;
+}
