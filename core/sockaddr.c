@@ -2,6 +2,7 @@
 #include "log.h"
 
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -74,4 +75,19 @@ size_t kashim_format_sockaddr(char *buf, size_t size,
 					   (unsigned)ntohs(in6->sin6_port));
 	}
 	return kashim_format(buf, size, "?");
+}
+
+int kashim_sockaddr_port(const struct sockaddr *addr, socklen_t addrlen)
+{
+	_Static_assert(offsetof(struct sockaddr_in, sin_port) ==
+		       offsetof(struct sockaddr_in6, sin6_port), "ports at one offset");
+	const socklen_t needed = (socklen_t)(offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t));
+
+	if (addr == NULL || addrlen < needed)
+		return -1;
+	if (addr->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)(const void *)addr)->sin_port);
+	if (addr->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)(const void *)addr)->sin6_port);
+	return -1;
 }

@@ -1,28 +1,24 @@
 /*
  * The interposers: libkashim.so's only exported functions. Each calls the
  * real libc function and hands new TCP sockets and listeners to
- * kashim_configure_scoped. All real work lives in env.c (the
- * configuration), apply.c, scope.c, seen.c, backlog.c and inherited.c;
- * this file binds them to libc.
+ * kashim_configure_scoped. All real work lives in init.c (finding libc's
+ * functions, reading the configuration), core/ (apply.c, scope.c), seen.c,
+ * backlog.c and inherited.c; this file binds them to libc.
  */
 #include "core/apply.h"
 #include "backlog.h"
 #include "core/config.h"
-#include "core/config_table.h"
-#include "core/conffile.h"
 #include "inherited.h"
 #include "core/log.h"
 #include "core/report.h"
 #include "core/scope.h"
+#include "core/sockaddr.h"
+#include "init.h"
 #include "seen.h"
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <stddef.h>
 #include <stdlib.h>
-#include <sys/auxv.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -48,9 +44,6 @@ static kashim_sendmsg_fn kashim_real_sendmsg;
 
 /* Written once by kashim_init, read-only afterwards. */
 static struct kashim_config kashim_cfg;
-/* /etc/kashim.conf as read at load: its 8 KiB of text are touched only
- * when the file is there. */
-static struct kashim_conffile kashim_file;
 static pthread_once_t kashim_once = PTHREAD_ONCE_INIT;
 static int kashim_ready;
 /*
@@ -94,49 +87,6 @@ ssize_t kashim_own_sendto(int fd, const void *buf, size_t len, int flags,
 			  const struct sockaddr *addr, socklen_t addrlen);
 ssize_t kashim_own_sendmsg(int fd, const struct msghdr *msg, int flags);
 
-/*
- * Find name in the next library (libc). When libc itself was preloaded
- * ahead of us, nothing after us defines it, but then the global lookup
- * finds libc's, ahead of ours, and *libc_ahead is set: the program's own
- * calls then go straight to libc and never reach kashim. Aborts only when
- * both lookups fail: carrying on would mean calling NULL, or ourselves.
- */
-static void *kashim_bind(const char *name, const void *self, int *libc_ahead)
-{
-	void *real = dlsym(RTLD_NEXT, name);
-
-	if (real == NULL || real == self) {
-		real = dlsym(RTLD_DEFAULT, name);
-		*libc_ahead = 1;
-	}
-	if (real == NULL || real == self) {
-		kashim_log("cannot find the real %s() (%s); aborting", name,
-			   real == NULL ? "dlsym found none" : "dlsym returned kashim's own");
-		abort();
-	}
-	return real;
-}
-
-/* A warning about the configuration: given even without KASHIM_DEBUG. */
-static void kashim_warn(const char *message)
-{
-	kashim_log("%s", message);
-}
-
-/* A bad value, with what is kept instead (the table's words), or a note. */
-static void kashim_warn_value(enum kashim_var var, int result, const char *message)
-{
-	if (result == KASHIM_REJECTED)
-		kashim_log("%s; %s", message, kashim_row(var)->fallback);
-	else
-		kashim_warn(message);
-}
-
-static const char *kashim_getenv(const char *name)
-{
-	return getenv(name);
-}
-
 /* Bind kashim_real_NAME to libc's NAME; a signal handler may read it meanwhile. */
 #define KASHIM_BIND(name, type)                                                          \
 	__atomic_store_n(&kashim_real_##name,                                            \
@@ -145,7 +95,6 @@ static const char *kashim_getenv(const char *name)
 
 static void kashim_init(void)
 {
-	char described[400];
 	int libc_ahead = 0, secure;
 
 	KASHIM_BIND(accept, kashim_accept_fn);
@@ -156,40 +105,11 @@ static void kashim_init(void)
 	KASHIM_BIND(sendto, kashim_sendto_fn);
 	KASHIM_BIND(sendmsg, kashim_sendmsg_fn);
 
-	/*
-	 * A setuid, setgid or file-capability program (AT_SECURE) runs with an
-	 * environment its unprivileged caller chose: read none of it. Its
-	 * settings come from the root-owned configuration file alone, and
-	 * without one it stays inert (kashim_cfg is still all zeros:
-	 * keepalive off, no debug). Such a program only loads kashim through
-	 * /etc/ld.so.preload or a trusted directory, which its owner chose,
-	 * not the caller.
-	 */
-	secure = getauxval(AT_SECURE) != 0;
-	if (kashim_conffile_read(&kashim_file, kashim_conf_path, NULL, kashim_warn) !=
-		    KASHIM_CONF_READ &&
-	    secure) {
-		__atomic_store_n(&kashim_ready, 1, __ATOMIC_RELEASE);
-		return;
-	}
-	kashim_config_load_layered(&kashim_cfg, &kashim_file, secure ? NULL : kashim_getenv,
-				   kashim_warn_value, NULL);
-	if (kashim_cfg.selected && !secure)
-		kashim_check_names(environ, kashim_warn);
-	if (libc_ahead && kashim_cfg.enabled && kashim_cfg.selected)
-		kashim_log("libc is ahead of libkashim.so in LD_PRELOAD, so accept and "
-			   "connect never reach kashim; put libkashim.so first");
+	secure = kashim_load_config(&kashim_cfg, libc_ahead);
 	kashim_accept_side = kashim_cfg.enabled && kashim_cfg.selected &&
 			     (kashim_cfg.sides & KASHIM_SIDE_ACCEPT) != 0;
 	kashim_connect_side = kashim_cfg.enabled && kashim_cfg.selected &&
 			      (kashim_cfg.sides & KASHIM_SIDE_CONNECT) != 0;
-	if (kashim_cfg.debug && !kashim_cfg.selected) {
-		kashim_report_unselected();
-	} else if (kashim_cfg.debug) {
-		kashim_describe_config(&kashim_cfg, described, sizeof described);
-		kashim_log("loaded: keepalive %s%s", kashim_cfg.enabled ? "on" : "off",
-			   kashim_cfg.enabled ? described : "");
-	}
 	if (kashim_accept_side && !secure)
 		kashim_configure_inherited(&kashim_cfg, getenv("LISTEN_FDS"), getenv("LISTEN_PID"));
 	__atomic_store_n(&kashim_ready, 1, __ATOMIC_RELEASE);
@@ -353,26 +273,6 @@ KASHIM_EXPORT int socket(int domain, int type, int protocol)
 }
 
 /*
- * The remote port of an IPv4/IPv6 address, or KASHIM_PORT_NONE. Only the
- * family and port need to be there: Linux takes a 24-byte sockaddr_in6
- * (RFC 2133's, without sin6_scope_id). Read only after the kernel has.
- */
-static int kashim_remote_port(const struct sockaddr *addr, socklen_t addrlen)
-{
-	_Static_assert(offsetof(struct sockaddr_in, sin_port) ==
-		       offsetof(struct sockaddr_in6, sin6_port), "ports at one offset");
-	const socklen_t needed = (socklen_t)(offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t));
-
-	if (addr == NULL || addrlen < needed)
-		return KASHIM_PORT_NONE;
-	if (addr->sa_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)(const void *)addr)->sin_port);
-	if (addr->sa_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)(const void *)addr)->sin6_port);
-	return KASHIM_PORT_NONE;
-}
-
-/*
  * Did a connect (or a Fast Open send) that returned ret start a
  * connection? Then the kernel has read the whole address: an invalid one
  * fails with EFAULT (or EINVAL for a length beyond 128) first. EINTR
@@ -399,8 +299,8 @@ static void kashim_after_connect(const char *call, int fd, const struct sockaddr
 
 	if (kashim_seen(fd))
 		return;
-	port = kashim_remote_port(addr, addrlen);
-	if (port == KASHIM_PORT_NONE)
+	port = kashim_sockaddr_port(addr, addrlen);
+	if (port < 0)
 		return;
 	result = kashim_configure_scoped(&kashim_cfg, fd, port);
 	kashim_seen_mark(fd);
