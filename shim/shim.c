@@ -9,7 +9,6 @@
 #include "backlog.h"
 #include "core/config.h"
 #include "inherited.h"
-#include "core/log.h"
 #include "core/report.h"
 #include "core/scope.h"
 #include "core/sockaddr.h"
