@@ -1,7 +1,7 @@
 # make test, make test-helpers and make demo: the programs the tests, the
 # demo and hardening run beside the product (tests/README.md).
 
-.PHONY: test-helpers test demo
+.PHONY: test-helpers test mutate demo
 
 HELPERS  = $(BUILD)/sockprobe $(BUILD)/config-check $(BUILD)/uringprobe $(COMPAT_HELPERS) \
            $(BUILD)/sockops-check
@@ -16,6 +16,11 @@ test-helpers: $(LIBRARY) $(TOOLS) $(HELPERS) $(TEST_LIBS) $(LEGACY_SERVER) $(BEN
 
 test:
 	scripts/test
+
+# The deliberate bugs of tests/mutants.list, each against the tests that
+# must catch it (scripts/mutate); not part of make test or CI.
+mutate:
+	scripts/mutate
 
 # Builds what it runs once it has installed what it needs.
 demo:

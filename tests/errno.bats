@@ -4,6 +4,8 @@
 
 load helpers/common
 
+bats_require_minimum_version 1.5.0
+
 same_with_and_without() { # CASE
 	run "$SOCKPROBE" errno "$1"
 	[ "$status" -eq 0 ] || flunk "probe failed without the shim"
@@ -84,10 +86,11 @@ same_with_and_without() { # CASE
 # $CONFIGURED must show keepalive=1 (the shim did its work, so it had
 # errno to lose), every other keepalive=0 or -1.
 errno_matrix() {
-	run "$SOCKPROBE" errno-all "$@"
+	run --separate-stderr "$SOCKPROBE" errno-all "$@"
 	assert_status 0
 	local plain=$output
-	run under_shim KASHIM_KEEPIDLE=9 KASHIM_KEEPCNT=2 KASHIM_USER_TIMEOUT=3s "$SOCKPROBE" errno-all "$@"
+	run --separate-stderr under_shim KASHIM_KEEPIDLE=9 KASHIM_KEEPCNT=2 KASHIM_USER_TIMEOUT=3s \
+		"$SOCKPROBE" errno-all "$@"
 	assert_status 0
 	local shimmed=$output line name
 	[ "$(printf '%s\n' "$plain" | wc -l)" -eq $# ] || flunk "expected $# lines: $plain"
