@@ -4,7 +4,8 @@
 # work; `make hardening` runs every step and times each.
 
 HARDENING_HELPERS = $(BUILD)/sigcheck $(BUILD)/config-property $(BUILD)/stress \
-                    $(BUILD)/libstress-early.so $(BUILD)/edgeprobe $(BUILD)/libearly-signal.so
+                    $(BUILD)/libstress-early.so $(BUILD)/edgeprobe $(BUILD)/libearly-signal.so \
+                    $(BUILD)/libdeep-connect.so
 HARDENING_STEPS   = sanitize tsan memcheck fuzz analyze musl-test
 
 .PHONY: hardening $(HARDENING_STEPS)
@@ -25,7 +26,11 @@ $(BUILD)/libstress-early.so: $(BUILD)/tests/helpers/stress_early.o
 
 # The cases a wider run under real programs broke (tests/defects.bats).
 $(BUILD)/edgeprobe: $(BUILD)/tests/helpers/edgeprobe.o
-	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread -ldl
+
+# Loaded by edgeprobe deepbind, with RTLD_DEEPBIND and without.
+$(BUILD)/libdeep-connect.so: $(BUILD)/tests/helpers/deep_connect.o
+	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/libearly-signal.so: $(BUILD)/tests/helpers/early_signal.o
 	$(CC) -shared $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^

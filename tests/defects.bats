@@ -221,3 +221,30 @@ added_calls() {
 		done
 	done
 }
+
+@test "more than 16 listeners with connections queued at listen: configured once each" {
+	# nginx's so_keepalive=off: listen, keepalive off, listen again
+	plain "$EDGEPROBE" manylisten 20
+	assert_value listener.keepalive 0
+	assert_value queued.keepalive 0
+	local count
+	for count in 4 20 100; do
+		run under_shim "${CONFIG[@]}" "$EDGEPROBE" manylisten "$count"
+		assert_status 0
+		# the connection queued before the first listen is configured ...
+		assert_value queued.keepalive 1
+		# ... and the program's later choice stands for the listener and what it accepts
+		assert_value listener.keepalive 0
+		assert_value later.keepalive 0
+	done
+}
+
+@test "a known limitation: a library loaded with RTLD_DEEPBIND connects out of kashim's reach" {
+	run under_shim "${CONFIG[@]}" "$EDGEPROBE" deepbind off "$BUILD/libdeep-connect.so"
+	assert_status 0
+	assert_configured connected
+	# RTLD_DEEPBIND binds the library's connect to libc's own (libkashim(7) LIMITATIONS)
+	run under_shim "${CONFIG[@]}" "$EDGEPROBE" deepbind on "$BUILD/libdeep-connect.so"
+	assert_status 0
+	assert_untouched connected
+}

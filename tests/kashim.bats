@@ -310,3 +310,24 @@ Try 'kashim --help' for more information." ] || flunk "--$option '$value': expec
 	run -127 --separate-stderr "$KASHIM" --idle 5 $'no-such\x85command'
 	[ "$stderr" = "kashim: cannot run 'no-such\\x85command': No such file or directory" ] || flunk "command"
 }
+
+@test "a Go program under plain kashim: one line says the preload misses it, and what reaches it" {
+	command -v gron >/dev/null || skip "gron (Debian's Go JSON tool) is not installed"
+	local go_line='is a Go program: the preload does not reach its sockets'
+	run --separate-stderr "$KASHIM" --idle 41 gron --version
+	assert_status 0
+	[ "$(printf '%s\n' "$stderr" | grep -c "$go_line")" -eq 1 ] || flunk "want the Go line once"
+	[[ $stderr == *"kashim: $(command -v gron) $go_line"*'15 s'*'--mode=seccomp'*'--pid PID --watch'* ]] ||
+		flunk "the line names Go's 15 s and the options that reach it"
+	[ "$(printf '%s\n' "$stderr" | grep -c .)" -eq 1 ] || flunk "want nothing else"
+	# the mode is not changed: the same process, preloaded
+	run --separate-stderr "$KASHIM" --idle 41 gron --version
+	[[ $output == *gron* ]] || flunk "gron's own output"
+	# control: a program that is not Go hears nothing of it
+	run --separate-stderr "$KASHIM" --idle 41 "$SOCKPROBE" pair
+	assert_status 0
+	[[ $stderr != *'Go program'* ]] || flunk "a C program was called a Go program"
+	# nor does the operator who chose the preload
+	run --separate-stderr "$KASHIM" --idle 41 --mode=preload gron --version
+	[[ $stderr != *'Go program'* ]] || flunk "--mode=preload was told"
+}

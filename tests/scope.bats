@@ -9,7 +9,10 @@ load helpers/common
 assert_own() {
 	assert_value "$1.keepalive" 1
 	assert_value "$1.idle" 50
-	assert_value "$1.intvl" "$(system_default keepalive_intvl)"
+	# what the program left at the system's default is kashim's to fill in
+	assert_value "$1.intvl" 7
+	assert_value "$1.cnt" 4
+	assert_value "$1.user_timeout" $(((50 + 7 * 4) * 1000))
 }
 
 teardown() {
@@ -214,6 +217,42 @@ teardown() {
 	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=95 KASHIM_POLICY=respect \
 		curl -s --max-time 20 "http://127.0.0.1:$PORT/"
 	assert_timer_near "( dport = :$PORT )" 60
+}
+
+@test "KASHIM_POLICY=respect per value: the timer a program set stays, the rest are filled in" {
+	plain_probe=$("$EDGEPROBE" respect)
+	output=$plain_probe
+	assert_value own_idle.keepalive 0
+	assert_value own_idle.idle 100
+	assert_value bare.idle "$(system_default keepalive_time)"
+	run under_shim "${CONFIG[@]}" KASHIM_POLICY=respect "$EDGEPROBE" respect
+	assert_status 0
+	# socat's keepidle=100, set while SO_KEEPALIVE was still off
+	assert_value own_idle.keepalive 1
+	assert_value own_idle.idle 100
+	assert_value own_idle.intvl 7
+	assert_value own_idle.cnt 4
+	assert_value own_idle.user_timeout $(((100 + 7 * 4) * 1000))
+	# haproxy's bare option tcpka: keepalive on, every timer the system's
+	assert_configured bare
+	# control: override replaces the program's 100
+	run under_shim "${CONFIG[@]}" "$EDGEPROBE" respect
+	assert_configured own_idle
+}
+
+@test "KASHIM_POLICY=respect: real socat's keepidle=100 stands, and keepalive goes on" {
+	skip_unless_loadable socat -V
+	PORT=$(free_port)
+	start_listener "$PORT"
+	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=41 KASHIM_POLICY=respect \
+		socat -u "TCP:127.0.0.1:$PORT,keepidle=100" STDOUT
+	assert_timer_near "( dport = :$PORT )" 100
+	stop_background
+	# control: override replaces it
+	start_listener "$PORT"
+	start_background env LD_PRELOAD="$SHIM_PRELOAD" KASHIM_KEEPIDLE=41 \
+		socat -u "TCP:127.0.0.1:$PORT,keepidle=100" STDOUT
+	assert_timer_near "( dport = :$PORT )" 41
 }
 
 @test "a bad KASHIM_POLICY warns once and keeps override" {

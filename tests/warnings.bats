@@ -210,3 +210,69 @@ bad_value() {
 	run --separate-stderr env LD_PRELOAD="$SHIM_PRELOAD" $'KASHIM_IDL\xc2\x9bE=1' "$SOCKPROBE" pair
 	[[ $stderr == *']: KASHIM_IDL\xc2\x9bE is not a kashim variable'* ]] || flunk "name escapes"
 }
+
+# --- said once, by a process that has a TCP socket ------------------------
+
+# kashim_lines: how many of stderr's lines are kashim's.
+kashim_lines() {
+	printf '%s\n' "$stderr" | grep -c '^kashim\[' || true
+}
+
+@test "a start script: only the program that opens a TCP socket says a bad value, once" {
+	skip_unless_loadable sh -c true
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPCNT=x \
+		sh -c 'ls / >/dev/null; date >/dev/null; id >/dev/null; "$0" pair' "$SOCKPROBE"
+	assert_status 0
+	[ "$(kashim_lines)" -eq 1 ] || flunk "want one line, from the server"
+	[[ $stderr == 'kashim['[0-9]*' sockprobe]: KASHIM_KEEPCNT="x" is not a number'* ]] || flunk "the line"
+	assert_value accepted.cnt "$(system_default keepalive_probes)"
+	assert_value accepted.idle 31
+	# control: the same script without the server says nothing at all
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPCNT=x KASHIM_IDLE=3 KEEPIDLE=5 \
+		KASHIM_USER_TIMEOUT=30 sh -c 'ls / >/dev/null; date; id'
+	assert_status 0
+	[ -z "$stderr" ] || flunk "a program without a TCP socket wrote to stderr"
+	# nor does a program whose only sockets are unix and UDP ones
+	run --separate-stderr under_shim KASHIM_KEEPCNT=x "$SOCKPROBE" unix
+	[ -z "$stderr" ] || flunk "unix sockets made kashim speak"
+	run --separate-stderr under_shim KASHIM_KEEPCNT=x "$SOCKPROBE" udp
+	[ -z "$stderr" ] || flunk "UDP sockets made kashim speak"
+}
+
+@test "said late only into the stderr of load: fd 2 closed and reused for a TCP socket gets nothing" {
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPCNT=x KASHIM_IDLE=3 "$EDGEPROBE" stderr-reuse
+	assert_status 0
+	assert_value client.fd 2
+	assert_value peer.bytes 0
+	# control: with fd 2 left as it was, the same program says both
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPCNT=x KASHIM_IDLE=3 "$EDGEPROBE" first-threads 1
+	assert_status 0
+	[ "$(kashim_lines)" -eq 2 ] || flunk "want two lines"
+}
+
+@test "threads making their first sockets at once: each message said once" {
+	local i
+	for i in 1 2 3 4 5; do
+		run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPCNT=x "$EDGEPROBE" first-threads 16
+		assert_status 0
+		[ "$(kashim_lines)" -eq 1 ] || flunk "run $i: want one line"
+	done
+}
+
+@test "fork: a child forked after its parent spoke stays silent" {
+	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPCNT=x "$EDGEPROBE" fork-after
+	assert_status 0
+	assert_value child.status 0
+	[ "$(kashim_lines)" -eq 1 ] || flunk "want one line, the parent's"
+}
+
+@test "300 unknown KASHIM_ names: a bounded number of lines, the rest counted" {
+	local names=() i
+	for i in $(seq 1 300); do names+=("KASHIM_NAME$i=1"); done
+	run --separate-stderr under_shim "${CONFIG[@]}" "${names[@]}" "$SOCKPROBE" pair
+	assert_status 0
+	[ "$(kashim_lines)" -le 10 ] || flunk "want at most 10 lines"
+	[[ $stderr == *'KASHIM_NAME1 is not a kashim variable'* ]] || flunk "the first name"
+	[[ $stderr == *"]: ... and 29"[0-9]" more messages about the configuration"* ]] || flunk "the count of the rest"
+	assert_configured accepted
+}

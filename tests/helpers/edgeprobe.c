@@ -36,7 +36,29 @@
  *       sockets carry keepalive
  *   edgeprobe udpcost COUNT
  *       median nanoseconds of one UDP sendto over COUNT datagrams
+ *   edgeprobe manylisten N
+ *       N listeners, each listening by raw syscall with one connection
+ *       queued when the program calls listen(); then the program turns
+ *       keepalive off on each and calls listen again (nginx's so_keepalive
+ *       =off), and one more connection comes to each. Prints the last
+ *       listener's keepalive and its two accepted sockets'
+ *   edgeprobe stderr-reuse
+ *       closes fd 2 before its first TCP socket, which takes number 2 and
+ *       connects to a listener made by raw syscalls; prints how many bytes
+ *       that listener's peer received
+ *   edgeprobe first-threads N
+ *       N threads make the process's first TCP sockets at once
+ *   edgeprobe fork-after
+ *       connects, then forks a child that connects too
+ *   edgeprobe respect
+ *       two clients: one sets TCP_KEEPIDLE=100 while SO_KEEPALIVE is
+ *       still off (socat's keepidle=100), one only turns SO_KEEPALIVE on
+ *       (haproxy's option tcpka); prints both after connect
+ *   edgeprobe deepbind on|off LIBRARY
+ *       dlopen LIBRARY (RTLD_DEEPBIND with on) and connect through its
+ *       deep_connect(); prints the connected socket's options
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -50,6 +72,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "test_util.h"
@@ -375,6 +398,165 @@ static int run_udpcost(int count)
 	return 0;
 }
 
+/* A listener made by raw syscalls, out of any preload's sight. */
+static int raw_listener(struct sockaddr_in *addr)
+{
+	socklen_t length = sizeof *addr;
+	int fd = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+
+	memset(addr, 0, sizeof *addr);
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || syscall(SYS_bind, fd, addr, sizeof *addr) != 0 ||
+	    syscall(SYS_getsockname, fd, addr, &length) != 0 || syscall(SYS_listen, fd, 64) != 0)
+		die("raw listener");
+	return fd;
+}
+
+static int run_manylisten(int count)
+{
+	struct sockaddr_in addr[256];
+	int listener[256], i, first, second;
+
+	if (count > 256)
+		die("manylisten: at most 256");
+	for (i = 0; i < count; i++) {
+		listener[i] = bound_socket(0, &addr[i]);
+		if (listener[i] < 0 || syscall(SYS_listen, listener[i], 8) != 0)
+			die("raw listen");
+		(void)connected_socket(&addr[i]); /* queued: open until exit */
+		if (listen(listener[i], 8) != 0)
+			die("listen");
+	}
+	for (i = 0; i < count; i++) {
+		set_int(listener[i], SOL_SOCKET, SO_KEEPALIVE, 0);
+		if (listen(listener[i], 8) != 0)
+			die("listen again");
+		(void)connected_socket(&addr[i]);
+	}
+	i = count - 1;
+	printf("listener.keepalive=%d\n", get_int(listener[i], SOL_SOCKET, SO_KEEPALIVE));
+	first = accepted_socket(listener[i]);
+	second = accepted_socket(listener[i]);
+	printf("queued.keepalive=%d\n", get_int(first, SOL_SOCKET, SO_KEEPALIVE));
+	printf("later.keepalive=%d\n", get_int(second, SOL_SOCKET, SO_KEEPALIVE));
+	return 0;
+}
+
+static int run_stderr_reuse(void)
+{
+	struct sockaddr_in addr;
+	int listener = raw_listener(&addr), client, peer;
+	char buf[4096];
+	ssize_t got;
+
+	close(STDERR_FILENO);
+	client = connected_socket(&addr);
+	peer = (int)syscall(SYS_accept4, listener, NULL, NULL, 0);
+	if (peer < 0)
+		die("raw accept");
+	/* anything kashim wrote went out before connect returned; give
+	 * loopback a moment to carry it */
+	usleep(100000);
+	got = recv(peer, buf, sizeof buf, MSG_DONTWAIT);
+	printf("client.fd=%d\npeer.bytes=%zd\n", client, got < 0 ? (ssize_t)0 : got);
+	return 0;
+}
+
+struct first_run {
+	struct sockaddr_in addr;
+	pthread_barrier_t start;
+};
+
+static void *first_thread(void *arg)
+{
+	struct first_run *run = arg;
+
+	pthread_barrier_wait(&run->start);
+	(void)connected_socket(&run->addr);
+	return NULL;
+}
+
+static int run_first_threads(int threads)
+{
+	struct first_run run;
+	pthread_t ids[64];
+	int i;
+
+	if (threads > 64)
+		die("first-threads: at most 64");
+	(void)raw_listener(&run.addr);
+	pthread_barrier_init(&run.start, NULL, (unsigned)threads);
+	for (i = 0; i < threads; i++)
+		if (pthread_create(&ids[i], NULL, first_thread, &run) != 0)
+			die("pthread_create");
+	for (i = 0; i < threads; i++)
+		pthread_join(ids[i], NULL);
+	printf("threads=%d\n", threads);
+	return 0;
+}
+
+static int run_fork_after(void)
+{
+	struct sockaddr_in addr;
+	pid_t child;
+	int status;
+
+	(void)raw_listener(&addr);
+	(void)connected_socket(&addr);
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		(void)connected_socket(&addr);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		die("waitpid");
+	printf("child.status=%d\n", WEXITSTATUS(status));
+	return 0;
+}
+
+static int run_respect(void)
+{
+	struct sockaddr_in addr;
+	int own, bare;
+
+	(void)raw_listener(&addr);
+	own = socket(AF_INET, SOCK_STREAM, 0);
+	bare = socket(AF_INET, SOCK_STREAM, 0);
+	if (own < 0 || bare < 0)
+		die("socket");
+	set_int(own, IPPROTO_TCP, TCP_KEEPIDLE, 100);
+	set_int(bare, SOL_SOCKET, SO_KEEPALIVE, 1);
+	if (connect(own, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+	    connect(bare, (struct sockaddr *)&addr, sizeof addr) != 0)
+		die("connect");
+	print_options("own_idle", own);
+	print_options("bare", bare);
+	return 0;
+}
+
+static int run_deepbind(const char *how, const char *library)
+{
+	struct sockaddr_in addr;
+	int (*deep_connect)(const struct sockaddr_in *);
+	void *handle;
+	int fd;
+
+	(void)raw_listener(&addr);
+	handle = dlopen(library, RTLD_NOW | (strcmp(how, "on") == 0 ? RTLD_DEEPBIND : 0));
+	if (handle == NULL) {
+		fprintf(stderr, "dlopen: %s\n", dlerror());
+		return 3;
+	}
+	*(void **)&deep_connect = dlsym(handle, "deep_connect");
+	if (deep_connect == NULL || (fd = deep_connect(&addr)) < 0)
+		die("deep_connect");
+	print_options("connected", fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -398,7 +580,20 @@ int main(int argc, char **argv)
 		return run_backlog(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && strcmp(argv[1], "udpcost") == 0 && atoi(argv[2]) > 0)
 		return run_udpcost(atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "manylisten") == 0 && atoi(argv[2]) > 0)
+		return run_manylisten(atoi(argv[2]));
+	if (argc == 2 && strcmp(argv[1], "stderr-reuse") == 0)
+		return run_stderr_reuse();
+	if (argc == 3 && strcmp(argv[1], "first-threads") == 0 && atoi(argv[2]) > 0)
+		return run_first_threads(atoi(argv[2]));
+	if (argc == 2 && strcmp(argv[1], "fork-after") == 0)
+		return run_fork_after();
+	if (argc == 2 && strcmp(argv[1], "respect") == 0)
+		return run_respect();
+	if (argc == 4 && strcmp(argv[1], "deepbind") == 0)
+		return run_deepbind(argv[2], argv[3]);
 	fprintf(stderr, "usage: edgeprobe efault|relisten|shutdown-listen|reconnect|fdreuse|"
-			"mptcp|fastopen|unix-keepalive|backlog|udpcost ...\n");
+			"mptcp|fastopen|unix-keepalive|backlog|udpcost|manylisten|stderr-reuse|"
+			"first-threads|fork-after|respect|deepbind ...\n");
 	return 2;
 }
