@@ -54,16 +54,17 @@ static int kashim_configure_if_connected(const struct kashim_config *cfg, int fd
 	return 1;
 }
 
-void kashim_configure_inherited(const struct kashim_config *cfg, const char *listen_fds,
-				const char *listen_pid)
+int kashim_configure_inherited(const struct kashim_config *cfg, const char *listen_fds,
+			       const char *listen_pid)
 {
-	int saved_errno = errno;
+	int saved_errno = errno, found = 0;
 	long count = kashim_small_number(listen_fds), pid;
 	int fd;
 
 	/* inetd hands the connection over on stdin, and stdout and stderr
 	 * with it: only then are they worth a call each, on every exec. */
 	if (kashim_configure_if_connected(cfg, STDIN_FILENO)) {
+		found = 1;
 		kashim_configure_if_connected(cfg, STDOUT_FILENO);
 		kashim_configure_if_connected(cfg, STDERR_FILENO);
 	}
@@ -76,6 +77,7 @@ void kashim_configure_inherited(const struct kashim_config *cfg, const char *lis
 	if (count > KASHIM_LISTEN_FDS_MAX)
 		count = KASHIM_LISTEN_FDS_MAX;
 	for (fd = KASHIM_LISTEN_FDS_START; fd < KASHIM_LISTEN_FDS_START + count; fd++)
-		kashim_configure_if_connected(cfg, fd);
+		found |= kashim_configure_if_connected(cfg, fd);
 	errno = saved_errno;
+	return found;
 }

@@ -18,10 +18,11 @@
  * fd 0 (and then on fds 1 and 2) and, when listen_pid names this process
  * as sd_listen_fds(3) requires, on fds 3 to 3 + listen_fds - 1. listen_fds and listen_pid are
  * the environment's LISTEN_FDS and LISTEN_PID, or NULL. Logs each socket
- * with cfg->debug. Costs one getsockopt per descriptor looked at; keeps
- * errno; no allocation.
+ * with cfg->debug. Returns whether any of them was a connected TCP
+ * socket. Costs one getsockopt per descriptor looked at; keeps errno; no
+ * allocation.
  */
-void kashim_configure_inherited(const struct kashim_config *cfg, const char *listen_fds,
-				const char *listen_pid);
+int kashim_configure_inherited(const struct kashim_config *cfg, const char *listen_fds,
+			       const char *listen_pid);
 
 #endif

@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/config_table.h"
 #include "core/log.h"
+#include "core/notice.h"
 #include "core/report.h"
 
 #include <dlfcn.h>
@@ -43,17 +44,20 @@ void *kashim_bind(const char *name, const void *self, int *libc_ahead)
 	return real;
 }
 
-/* A warning about the configuration: given even without KASHIM_DEBUG. */
+/*
+ * A warning about the configuration: given even without KASHIM_DEBUG, but
+ * held until the process has a TCP socket (core/notice.h).
+ */
 static void kashim_warn(const char *message)
 {
-	kashim_log("%s", message);
+	kashim_notice("%s", message);
 }
 
 /* A bad value, with what is kept instead (the table's words), or a note. */
 static void kashim_warn_value(enum kashim_var var, int result, const char *message)
 {
 	if (result == KASHIM_REJECTED)
-		kashim_log("%s; %s", message, kashim_row(var)->fallback);
+		kashim_notice("%s; %s", message, kashim_row(var)->fallback);
 	else
 		kashim_warn(message);
 }
@@ -77,6 +81,9 @@ int kashim_load_config(struct kashim_config *cfg, int libc_ahead)
 	 * /etc/ld.so.preload or a trusted directory, which its owner chose,
 	 * not the caller.
 	 */
+	/* Whatever the load has to say about the configuration waits for a
+	 * TCP socket, from here to shim.c's kashim_notice_settle. */
+	kashim_notice_hold();
 	secure = getauxval(AT_SECURE) != 0;
 	if (kashim_conffile_read(&kashim_file, kashim_conf_path, NULL, kashim_warn) !=
 		    KASHIM_CONF_READ &&
@@ -86,6 +93,8 @@ int kashim_load_config(struct kashim_config *cfg, int libc_ahead)
 				   kashim_warn_value, NULL);
 	if (cfg->selected && !secure)
 		kashim_check_names(environ, kashim_warn);
+	/* Said at once: with libc ahead, no socket call ever reaches kashim
+	 * to say it later. */
 	if (libc_ahead && cfg->enabled && cfg->selected)
 		kashim_log("libc is ahead of libkashim.so in LD_PRELOAD, so accept and "
 			   "connect never reach kashim; put libkashim.so first");

@@ -9,6 +9,7 @@
 #include "backlog.h"
 #include "core/config.h"
 #include "inherited.h"
+#include "core/notice.h"
 #include "core/report.h"
 #include "core/scope.h"
 #include "core/sockaddr.h"
@@ -16,6 +17,7 @@
 #include "seen.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -23,6 +25,8 @@
 #include <unistd.h>
 
 #define KASHIM_EXPORT __attribute__((visibility("default")))
+/* Linux 5.6; older C libraries lack the name. */
+#define KASHIM_IPPROTO_MPTCP 262
 
 typedef int (*kashim_accept_fn)(int, struct sockaddr *, socklen_t *);
 typedef int (*kashim_accept4_fn)(int, struct sockaddr *, socklen_t *, int);
@@ -94,7 +98,7 @@ ssize_t kashim_own_sendmsg(int fd, const struct msghdr *msg, int flags);
 
 static void kashim_init(void)
 {
-	int libc_ahead = 0, secure;
+	int libc_ahead = 0, secure, inherited = 0;
 
 	KASHIM_BIND(accept, kashim_accept_fn);
 	KASHIM_BIND(accept4, kashim_accept4_fn);
@@ -110,7 +114,13 @@ static void kashim_init(void)
 	kashim_connect_side = kashim_cfg.enabled && kashim_cfg.selected &&
 			      (kashim_cfg.sides & KASHIM_SIDE_CONNECT) != 0;
 	if (kashim_accept_side && !secure)
-		kashim_configure_inherited(&kashim_cfg, getenv("LISTEN_FDS"), getenv("LISTEN_PID"));
+		inherited = kashim_configure_inherited(&kashim_cfg, getenv("LISTEN_FDS"),
+						       getenv("LISTEN_PID"));
+	/* What the load held (init.c) now waits for a TCP socket; an
+	 * inherited connection is one. */
+	kashim_notice_settle();
+	if (inherited)
+		kashim_notice_say();
 	__atomic_store_n(&kashim_ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -152,6 +162,17 @@ __attribute__((constructor)) static void kashim_constructor(void)
 	kashim_enter();
 }
 
+/*
+ * fd is a socket of this process: if it is the first TCP one, say what
+ * the load held. One relaxed load once that is done, or when nothing was
+ * held; until then a getsockopt per socket call.
+ */
+static void kashim_speak(int fd)
+{
+	if (kashim_notice_pending() && kashim_is_tcp(fd))
+		kashim_notice_say();
+}
+
 /* fd is a new socket: forget what kashim knew of the socket it replaced. */
 static void kashim_forget(int fd)
 {
@@ -173,6 +194,7 @@ static void kashim_after_accept(const char *call, int listener, int fd, int queu
 	if (fd < 0)
 		return;
 	kashim_forget(fd);
+	kashim_speak(fd);
 	if (!kashim_accept_side)
 		return;
 	if (queued)
@@ -255,9 +277,18 @@ KASHIM_EXPORT int listen(int fd, int backlog)
 {
 	if (!kashim_enter())
 		return (int)KASHIM_PASS(listen, SYS_listen, fd, backlog);
+	kashim_speak(fd);
 	if (!kashim_accept_side)
 		return kashim_real_listen(fd, backlog);
 	return kashim_listen(fd, backlog);
+}
+
+/* Do socket()'s arguments make a TCP (or MPTCP) socket? No call needed. */
+static int kashim_tcp_arguments(int domain, int type, int protocol)
+{
+	return (domain == AF_INET || domain == AF_INET6) &&
+	       (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) == SOCK_STREAM &&
+	       (protocol == 0 || protocol == IPPROTO_TCP || protocol == KASHIM_IPPROTO_MPTCP);
 }
 
 KASHIM_EXPORT int socket(int domain, int type, int protocol)
@@ -268,6 +299,8 @@ KASHIM_EXPORT int socket(int domain, int type, int protocol)
 		return (int)KASHIM_PASS(socket, SYS_socket, domain, type, protocol);
 	fd = kashim_real_socket(domain, type, protocol);
 	kashim_forget(fd);
+	if (kashim_notice_pending() && fd >= 0 && kashim_tcp_arguments(domain, type, protocol))
+		kashim_notice_say();
 	return fd;
 }
 
@@ -315,6 +348,8 @@ KASHIM_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t addrlen
 	if (!kashim_enter())
 		return (int)KASHIM_PASS(connect, SYS_connect, fd, addr, addrlen);
 	ret = kashim_real_connect(fd, addr, addrlen);
+	if (kashim_notice_pending() && kashim_started(ret))
+		kashim_speak(fd);
 	if (kashim_connect_side && kashim_started(ret))
 		kashim_after_connect("connect", fd, addr, addrlen);
 	return ret;
