@@ -1,11 +1,15 @@
 /*
- * A few slots, each one 64-bit word: the listener's fd + 1 in the high
- * half (0: free), the accepts still to configure in the low half. A word
- * changes only by compare-and-swap, so threads accepting from one listener
- * at once take each queued connection exactly once, and a slot that is
- * freed and taken by another listener meanwhile is never miscounted.
+ * One count per fd number, as seen.c has one bit: the accepts from that
+ * listener still to configure. A count changes only by atomic
+ * read-modify-writes, so threads accepting from one listener at once take
+ * each queued connection exactly once. No fixed number of listeners: any
+ * fd below KASHIM_SEEN_FDS has its count (256 KiB of .bss, whose pages
+ * are touched only where a listener had connections queued at listen);
+ * at and above it, nothing is marked seen either, so every accept from
+ * such a listener is configured.
  */
 #include "backlog.h"
+#include "seen.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -14,93 +18,72 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* Socket activation hands a program a few listeners; more than this many
- * draining at once fall back to configuring every accept. */
-#define KASHIM_BACKLOG_SLOTS 16
+static uint32_t kashim_counts[KASHIM_SEEN_FDS];
+/* Listeners with a count left, or about to have one: the accept path's
+ * only read when 0. */
+static int kashim_listeners_left;
 
-static uint64_t kashim_slots[KASHIM_BACKLOG_SLOTS];
-/* Slots in use, or about to be: the accept path's only read when 0. */
-static int kashim_slots_used;
-
-static uint64_t kashim_key(int fd)
+/* fd's count, or NULL for an fd outside the table. */
+static uint32_t *kashim_count(int fd)
 {
-	return (uint64_t)((unsigned)fd + 1U) << 32;
+	return fd >= 0 && fd < KASHIM_SEEN_FDS ? &kashim_counts[fd] : NULL;
 }
 
 int kashim_backlog_add(int listener, unsigned count)
 {
-	uint64_t word = kashim_key(listener) | count;
-	int i;
+	uint32_t *slot = kashim_count(listener);
 
-	if (listener < 0 || count == 0)
-		return 0;
-	__atomic_fetch_add(&kashim_slots_used, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < KASHIM_BACKLOG_SLOTS; i++) {
-		uint64_t free_slot = 0;
-
-		if (__atomic_compare_exchange_n(&kashim_slots[i], &free_slot, word, 0,
-						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
-			return 0;
-	}
-	__atomic_fetch_sub(&kashim_slots_used, 1, __ATOMIC_SEQ_CST);
-	return -1;
+	if (slot == NULL || count == 0)
+		return slot == NULL ? -1 : 0;
+	__atomic_fetch_add(&kashim_listeners_left, 1, __ATOMIC_SEQ_CST);
+	/* A count left from before (a listen on a listener kashim had not
+	 * marked) is replaced: the queue holds what it holds now. */
+	if (__atomic_exchange_n(slot, (uint32_t)count, __ATOMIC_SEQ_CST) != 0)
+		__atomic_fetch_sub(&kashim_listeners_left, 1, __ATOMIC_SEQ_CST);
+	return 0;
 }
 
 int kashim_backlog_pending(int listener)
 {
-	uint64_t key = kashim_key(listener);
-	int i;
+	uint32_t *slot;
 
-	if (__atomic_load_n(&kashim_slots_used, __ATOMIC_RELAXED) == 0 || listener < 0)
+	if (__atomic_load_n(&kashim_listeners_left, __ATOMIC_RELAXED) == 0)
 		return 0;
-	for (i = 0; i < KASHIM_BACKLOG_SLOTS; i++) {
-		uint64_t word = __atomic_load_n(&kashim_slots[i], __ATOMIC_SEQ_CST);
-
-		if ((word & ~(uint64_t)UINT32_MAX) == key && (word & UINT32_MAX) != 0)
-			return 1;
-	}
-	return 0;
+	slot = kashim_count(listener);
+	return slot != NULL && __atomic_load_n(slot, __ATOMIC_SEQ_CST) != 0;
 }
 
 void kashim_backlog_take(int listener)
 {
-	uint64_t key = kashim_key(listener);
-	int i;
+	uint32_t *slot, count;
 
-	if (__atomic_load_n(&kashim_slots_used, __ATOMIC_RELAXED) == 0 || listener < 0)
+	if (__atomic_load_n(&kashim_listeners_left, __ATOMIC_RELAXED) == 0)
 		return;
-	for (i = 0; i < KASHIM_BACKLOG_SLOTS; i++) {
-		uint64_t word = __atomic_load_n(&kashim_slots[i], __ATOMIC_SEQ_CST);
-
-		while ((word & ~(uint64_t)UINT32_MAX) == key) {
-			/* The last one frees the slot. */
-			uint64_t next = (word & UINT32_MAX) > 1 ? word - 1 : 0;
-
-			if (__atomic_compare_exchange_n(&kashim_slots[i], &word, next, 0,
-							__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-				if (next == 0)
-					__atomic_fetch_sub(&kashim_slots_used, 1, __ATOMIC_SEQ_CST);
-				return;
-			}
+	slot = kashim_count(listener);
+	if (slot == NULL)
+		return;
+	count = __atomic_load_n(slot, __ATOMIC_SEQ_CST);
+	while (count != 0) {
+		if (__atomic_compare_exchange_n(slot, &count, count - 1, 0, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST)) {
+			/* The last one leaves the listener with none. */
+			if (count == 1)
+				__atomic_fetch_sub(&kashim_listeners_left, 1, __ATOMIC_SEQ_CST);
+			return;
 		}
 	}
 }
 
 void kashim_backlog_forget(int fd)
 {
-	uint64_t key = kashim_key(fd);
-	int i;
+	uint32_t *slot;
 
-	if (__atomic_load_n(&kashim_slots_used, __ATOMIC_RELAXED) == 0 || fd < 0)
+	if (__atomic_load_n(&kashim_listeners_left, __ATOMIC_RELAXED) == 0)
 		return;
-	for (i = 0; i < KASHIM_BACKLOG_SLOTS; i++) {
-		uint64_t word = __atomic_load_n(&kashim_slots[i], __ATOMIC_SEQ_CST);
-
-		if ((word & ~(uint64_t)UINT32_MAX) == key &&
-		    __atomic_compare_exchange_n(&kashim_slots[i], &word, 0, 0,
-						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
-			__atomic_fetch_sub(&kashim_slots_used, 1, __ATOMIC_SEQ_CST);
-	}
+	slot = kashim_count(fd);
+	if (slot != NULL && __atomic_load_n(slot, __ATOMIC_RELAXED) != 0 &&
+	    __atomic_exchange_n(slot, 0, __ATOMIC_SEQ_CST) != 0)
+		__atomic_fetch_sub(&kashim_listeners_left, 1, __ATOMIC_SEQ_CST);
 }
 
 unsigned kashim_backlog_queued(int listener)

@@ -12,8 +12,8 @@
 
 /*
  * Remember that the next count accepts from listener need configuring.
- * Returns 0, or -1 when the small table is full (then the caller leaves
- * the listener unmarked, and every accept from it is configured).
+ * Returns 0, or -1 for a listener at or above KASHIM_SEEN_FDS, which
+ * cannot be marked seen either: every accept from it is configured.
  */
 int kashim_backlog_add(int listener, unsigned count);
 
