@@ -55,15 +55,23 @@ int kashim_is_tcp(int fd)
 
 int kashim_configure(const struct kashim_config *cfg, int fd)
 {
+	const struct kashim_timers values = { cfg->keepidle, cfg->keepintvl, cfg->keepcnt,
+					      cfg->user_timeout };
+
+	return kashim_configure_timers(&values, fd);
+}
+
+int kashim_configure_timers(const struct kashim_timers *values, int fd)
+{
 	const struct {
 		int name;
 		int value;
 		int failed_bit;
 	} timers[] = {
-		{ TCP_KEEPIDLE, cfg->keepidle, KASHIM_FAILED_KEEPIDLE },
-		{ TCP_KEEPINTVL, cfg->keepintvl, KASHIM_FAILED_KEEPINTVL },
-		{ TCP_KEEPCNT, cfg->keepcnt, KASHIM_FAILED_KEEPCNT },
-		{ TCP_USER_TIMEOUT, cfg->user_timeout, KASHIM_FAILED_USER_TIMEOUT },
+		{ TCP_KEEPIDLE, values->keepidle, KASHIM_FAILED_KEEPIDLE },
+		{ TCP_KEEPINTVL, values->keepintvl, KASHIM_FAILED_KEEPINTVL },
+		{ TCP_KEEPCNT, values->keepcnt, KASHIM_FAILED_KEEPCNT },
+		{ TCP_USER_TIMEOUT, values->user_timeout, KASHIM_FAILED_USER_TIMEOUT },
 	};
 	int saved_errno = errno;
 	int known_tcp = 0;

@@ -20,7 +20,7 @@ enum kashim_outcome {
 	KASHIM_FAILED_KEEPALIVE = 0x10,
 	KASHIM_NOT_TCP = 0x100,             /* not a TCP socket: changed nothing */
 	KASHIM_SKIPPED_PORT = 0x200,        /* the port is not in KASHIM_PORTS */
-	KASHIM_SKIPPED_RESPECT = 0x300      /* SO_KEEPALIVE already on, and respected */
+	KASHIM_SKIPPED_RESPECT = 0x300      /* keepalive on, every value the program's: respected */
 };
 
 /*
@@ -34,6 +34,17 @@ enum kashim_outcome {
  * errno is preserved; nothing is allocated; safe in a signal handler.
  */
 int kashim_configure(const struct kashim_config *cfg, int fd);
+
+/* The four values kashim_configure sets, each one or KASHIM_UNSET. */
+struct kashim_timers {
+	int keepidle;
+	int keepintvl;
+	int keepcnt;
+	int user_timeout;
+};
+
+/* kashim_configure with these values rather than a config's. */
+int kashim_configure_timers(const struct kashim_timers *values, int fd);
 
 /*
  * Is fd a TCP (or MPTCP) socket? One getsockopt, two for MPTCP. For debug

@@ -56,7 +56,15 @@ enum kashim_var {
 /* Bytes of a bitmap with one bit per port 0-65535. */
 #define KASHIM_PORT_BYTES ((KASHIM_PORT_MAX + 1) / 8)
 
-/* Each int is the field of one variable (its table row's field). */
+/* The kernel's keepalive defaults, as net.ipv4.tcp_keepalive_* give them. */
+struct kashim_system_timers {
+	int keepidle;
+	int keepintvl;
+	int keepcnt;
+};
+
+/* Each int is the field of one variable (its table row's field), but
+ * for the last two, which kashim_config_load derives. */
 struct kashim_config {
 	int enabled;      /* 0: every socket is left untouched */
 	int debug;        /* 1: log the config and every configured socket */
@@ -71,19 +79,18 @@ struct kashim_config {
 	/* Bit p (byte p / 8, bit p % 8) set: port p is selected. Only read
 	 * when every_port is 0. A static bitmap: no allocation, O(1) lookup. */
 	unsigned char ports[KASHIM_PORT_BYTES];
+	/* KASHIM_USER_TIMEOUT=auto was given (user_timeout holds its value
+	 * for kashim's own timers). */
+	int auto_user_timeout;
+	/* With KASHIM_POLICY=respect, the system's timers, read at load: a
+	 * socket's timer that differs from them was set by its program. */
+	struct kashim_system_timers system;
 };
 
 /* The names KASHIM_PROGRAMS is matched against; "" when unknown. */
 struct kashim_identity {
 	char exe[256];   /* basename of /proc/self/exe, symlinks resolved */
 	char argv0[256]; /* basename of argv[0] as the program was started */
-};
-
-/* The kernel's keepalive defaults, as net.ipv4.tcp_keepalive_* give them. */
-struct kashim_system_timers {
-	int keepidle;
-	int keepintvl;
-	int keepcnt;
 };
 
 /* "KASHIM_KEEPIDLE" and so on. */
@@ -137,7 +144,8 @@ typedef void kashim_warn_fn(enum kashim_var var, int result, const char *message
  * program it leaves out gets no warning at all. warn may be NULL.
  * KASHIM_USER_TIMEOUT=auto is resolved with system's values for any timer
  * that is not configured; a NULL system means read them with
- * kashim_read_system_timers, and only if auto needs them.
+ * kashim_read_system_timers, and only if auto or KASHIM_POLICY=respect
+ * needs them (respect keeps them in cfg->system).
  */
 void kashim_config_load(struct kashim_config *cfg,
 			const char *(*lookup)(const char *name), kashim_warn_fn *warn,

@@ -89,7 +89,7 @@ static const struct kashim_var_row kashim_rows[KASHIM_VAR_COUNT] = {
 		.default_words = "override", .fallback = "keeping override",
 		.key = "policy", .shown_unit = "",
 		.option = "policy", .metavar = "POLICY",
-		.help = "respect: a socket the program turned keepalive on keeps its values",
+		.help = "respect: each keepalive timer the program set on a socket keeps its value",
 		.accepts = "override or respect",
 	},
 	[KASHIM_VAR_PORTS] = {

@@ -75,7 +75,16 @@ void kashim_config_load(struct kashim_config *cfg,
 		if (i != KASHIM_VAR_PROGRAMS)
 			kashim_load_var(cfg, (enum kashim_var)i, lookup, warn);
 	}
-	if (cfg->user_timeout == KASHIM_AUTO)
+	/* respect tells the program's own timers from the system's */
+	if (cfg->policy == KASHIM_POLICY_RESPECT) {
+		if (system == NULL)
+			kashim_read_system_timers(&cfg->system);
+		else
+			cfg->system = *system;
+		system = &cfg->system;
+	}
+	cfg->auto_user_timeout = cfg->user_timeout == KASHIM_AUTO;
+	if (cfg->auto_user_timeout)
 		cfg->user_timeout = kashim_resolve_auto(cfg, system);
 }
 

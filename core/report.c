@@ -109,7 +109,7 @@ static void kashim_report(const struct kashim_config *cfg, const char *who, cons
 		kashim_log("%s%s fd=%d %s left alone: port not in KASHIM_PORTS", who, call,
 			   shown_fd, ends);
 	} else if (result == KASHIM_SKIPPED_RESPECT) {
-		kashim_log("%s%s fd=%d %s left alone: the program set SO_KEEPALIVE itself "
+		kashim_log("%s%s fd=%d %s left alone: the program set keepalive and these timers itself "
 			   "(KASHIM_POLICY=respect)", who, call, shown_fd, ends);
 	} else {
 		kashim_describe_timers(cfg, described, sizeof described);

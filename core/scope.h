@@ -21,13 +21,15 @@
 int kashim_local_port(int fd);
 
 /*
- * kashim_configure(cfg, fd), unless cfg's scope leaves fd alone. port is
- * the service port when the caller knows it (a connect's remote port),
+ * kashim_configure(cfg, fd), unless cfg's scope leaves fd alone; under
+ * KASHIM_POLICY=respect, without the timers the program set itself. port
+ * is the service port when the caller knows it (a connect's remote port),
  * KASHIM_PORT_LOCAL to read the local port, or KASHIM_PORT_NONE. Returns
  * kashim_configure's result or a KASHIM_SKIPPED_*, having changed nothing.
  * The extra calls are paid only by the features that need them: a
- * getsockname with KASHIM_PORTS and KASHIM_PORT_LOCAL, a getsockopt with
- * KASHIM_POLICY=respect. Keeps errno; no allocation.
+ * getsockname with KASHIM_PORTS and KASHIM_PORT_LOCAL, five getsockopts
+ * (the four timers and SO_KEEPALIVE) with KASHIM_POLICY=respect. Keeps
+ * errno; no allocation.
  */
 int kashim_configure_scoped(const struct kashim_config *cfg, int fd, int port);
 
