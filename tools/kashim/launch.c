@@ -1,4 +1,5 @@
 #include "launch.h"
+#include "tools/readers/elf_kind.h"
 #include "tools/readers/elf_static.h"
 
 #include <stdio.h>
@@ -80,6 +81,24 @@ int kashim_cannot_supervise(const struct kashim_launch *launch, const char *path
 	return 0;
 }
 
+/*
+ * A dynamic Go program is preloaded like any other, but its net package
+ * makes its own system calls: say so, and what reaches it. The mode is
+ * not changed behind the operator's back: supervising makes kashim the
+ * program's parent, which Type=notify, PIDFile= and Type=forking units
+ * would notice.
+ */
+static void kashim_note_go(const char *path)
+{
+	int kind = kashim_elf_kind_of_file(path);
+
+	if (kind >= 0 && (kind & KASHIM_ELF_GO) != 0)
+		fprintf(stderr, "kashim: %s is a Go program: the preload does not reach its "
+			"sockets (Go makes its own system calls), and Go turns keepalive on "
+			"with 15 s timers unless the program turned it off; --mode=seccomp, "
+			"or kashim --pid PID --watch once it runs, reaches it\n", path);
+}
+
 int kashim_launch_supervised(const struct kashim_launch *launch, const char *command)
 {
 	struct kashim_command cmd;
@@ -89,8 +108,10 @@ int kashim_launch_supervised(const struct kashim_launch *launch, const char *com
 	if (kashim_inspect_command(command, &cmd) != 0)
 		/* not found or not ELF: execvp will say what is wrong */
 		return launch->mode == KASHIM_MODE_SECCOMP;
-	if (launch->mode == KASHIM_MODE_AUTO && !cmd.is_static)
+	if (launch->mode == KASHIM_MODE_AUTO && !cmd.is_static) {
+		kashim_note_go(cmd.path);
 		return 0;
+	}
 	if (cmd.privileged) {
 		fprintf(stderr, "kashim: refusing to supervise '%s': it is setuid, setgid or has "
 			"file capabilities, which no_new_privs would take away\n", cmd.path);
