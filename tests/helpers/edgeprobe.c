@@ -537,6 +537,7 @@ static int run_respect(void)
 	return 0;
 }
 
+#ifdef RTLD_DEEPBIND
 static int run_deepbind(const char *how, const char *library)
 {
 	struct sockaddr_in addr;
@@ -544,12 +545,6 @@ static int run_deepbind(const char *how, const char *library)
 	void *handle;
 	int fd;
 
-#ifndef RTLD_DEEPBIND
-	(void)how;
-	(void)library;
-	printf("this C library has no RTLD_DEEPBIND\n");
-	return 77;
-#else
 	(void)raw_listener(&addr);
 	handle = dlopen(library, RTLD_NOW | (strcmp(how, "on") == 0 ? RTLD_DEEPBIND : 0));
 	if (handle == NULL) {
@@ -561,8 +556,16 @@ static int run_deepbind(const char *how, const char *library)
 		die("deep_connect");
 	print_options("connected", fd);
 	return 0;
-#endif
 }
+#else
+static int run_deepbind(const char *how, const char *library)
+{
+	(void)how;
+	(void)library;
+	printf("this C library has no RTLD_DEEPBIND\n");
+	return 77;
+}
+#endif
 
 int main(int argc, char **argv)
 {
