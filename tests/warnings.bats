@@ -242,7 +242,7 @@ kashim_lines() {
 @test "said late only into the stderr of load: fd 2 closed and reused for a TCP socket gets nothing" {
 	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPCNT=x KASHIM_IDLE=3 "$EDGEPROBE" stderr-reuse
 	assert_status 0
-	assert_value client.fd 2
+	assert_value accepted.fd 2
 	assert_value peer.bytes 0
 	# control: with fd 2 left as it was, the same program says both
 	run --separate-stderr under_shim "${CONFIG[@]}" KASHIM_KEEPCNT=x KASHIM_IDLE=3 "$EDGEPROBE" first-threads 1

@@ -43,9 +43,9 @@
  *       =off), and one more connection comes to each. Prints the last
  *       listener's keepalive and its two accepted sockets'
  *   edgeprobe stderr-reuse
- *       closes fd 2 before its first TCP socket, which takes number 2 and
- *       connects to a listener made by raw syscalls; prints how many bytes
- *       that listener's peer received
+ *       closes fd 2 before its first TCP socket, a connection accepted
+ *       from a listener made by raw syscalls (as an inherited one is),
+ *       which takes number 2; prints how many bytes the peer received
  *   edgeprobe first-threads N
  *       N threads make the process's first TCP sockets at once
  *   edgeprobe fork-after
@@ -446,20 +446,24 @@ static int run_manylisten(int count)
 static int run_stderr_reuse(void)
 {
 	struct sockaddr_in addr;
-	int listener = raw_listener(&addr), client, peer;
+	int listener = raw_listener(&addr), peer, accepted;
 	char buf[4096];
 	ssize_t got;
 
+	/* the listener as one inherited from systemd would be, and a client
+	 * out of kashim's sight: the accept is the process's first TCP call */
+	peer = (int)syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	if (peer < 0 || syscall(SYS_connect, peer, &addr, sizeof addr) != 0)
+		die("raw connect");
 	close(STDERR_FILENO);
-	client = connected_socket(&addr);
-	peer = (int)syscall(SYS_accept4, listener, NULL, NULL, 0);
-	if (peer < 0)
-		die("raw accept");
-	/* anything kashim wrote went out before connect returned; give
+	accepted = accept(listener, NULL, NULL);
+	if (accepted < 0)
+		die("accept");
+	/* anything kashim wrote went out before accept returned; give
 	 * loopback a moment to carry it */
 	usleep(100000);
 	got = recv(peer, buf, sizeof buf, MSG_DONTWAIT);
-	printf("client.fd=%d\npeer.bytes=%zd\n", client, got < 0 ? (ssize_t)0 : got);
+	printf("accepted.fd=%d\npeer.bytes=%zd\n", accepted, got < 0 ? (ssize_t)0 : got);
 	return 0;
 }
 
