@@ -33,20 +33,31 @@ section() {
 	done
 }
 
-@test "every KASHIM_* variable the library reads has an ENVIRONMENT entry with its default" {
-	local vars var page entry
+@test "every KASHIM_* variable the library reads: its default in libkashim(7), its option in kashim(1), said once" {
+	local vars var entry option
 	vars=$(grep -oh '"KASHIM_[A-Z][A-Z_]*"' "$KASHIM_ROOT"/core/*.c | tr -d '"' | sort -u)
 	[ -n "$vars" ] || flunk "no variables found in core/"
-	for page in libkashim.7 kashim.1; do
-		for var in $vars; do
-			# the .TP entry: from ".B VAR" up to the next entry or section
-			entry=$(section "$page" ENVIRONMENT | awk -v v=".B $var" '
-				$0 == v { on = 1; next } on && /^\.(TP|SH|PP)/ { exit } on')
-			output=$entry
-			[ -n "$entry" ] || flunk "$page: no ENVIRONMENT entry for $var"
-			assert_output_has "Default"
-		done
+	for var in $vars; do
+		# the .TP entry: from ".B VAR" up to the next entry or section
+		entry=$(section libkashim.7 ENVIRONMENT | awk -v v=".B $var" '
+			$0 == v { on = 1; next } on && /^\.(TP|SH|PP)/ { exit } on')
+		output=$entry
+		[ -n "$entry" ] || flunk "libkashim.7: no ENVIRONMENT entry for $var"
+		assert_output_has "Default"
+		entry=$(section kashim.1 ENVIRONMENT | awk -v v=".B $var" '
+			$0 == v { on = 1; next } on && /^\.(TP|SH|PP)/ { exit } on')
+		output=$entry
+		[ -n "$entry" ] || flunk "kashim.1: no ENVIRONMENT entry for $var"
+		# the option that sets it, as --help names it
+		option=$("$KASHIM" --help | sed -n "s/^  \(--[a-z-]*\).*($var[=)].*/\1/p" | head -1)
+		[ -n "$option" ] || flunk "kashim --help names no option for $var"
+		assert_output_has "${option//-/\\-}"
 	done
+	# ranges and defaults are said once, in libkashim(7): kashim(1) points there
+	output=$(section kashim.1 ENVIRONMENT)
+	assert_output_has "libkashim (7)"
+	run grep -nE '32767|2147483647|\\\(en[0-9]' "$KASHIM_ROOT/man/kashim.1"
+	[ "$status" -eq 1 ] || flunk "kashim.1 repeats a range of libkashim(7): $output"
 }
 
 @test "every option of kashim --help is in kashim(1), and every exit status" {
