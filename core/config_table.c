@@ -4,6 +4,7 @@
  * so that what kashim accepts is what setsockopt takes.
  */
 #include "config_table.h"
+#include "name.h"
 
 #include <stddef.h>
 
@@ -161,12 +162,7 @@ enum kashim_var kashim_find_var(const char *name, size_t length)
 	int i;
 
 	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
-		const char *known = kashim_rows[i].name;
-		size_t k = 0;
-
-		while (k < length && known[k] != '\0' && known[k] == name[k])
-			k++;
-		if (k == length && known[k] == '\0')
+		if (kashim_name_is(name, length, kashim_rows[i].name))
 			return (enum kashim_var)i;
 	}
 	return KASHIM_VAR_COUNT;

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "config_table.h"
 #include "log.h"
+#include "name.h"
 
 #include <stddef.h>
 
@@ -181,18 +182,6 @@ static enum kashim_var kashim_nearest(const char *name, size_t length)
 		}
 	}
 	return best;
-}
-
-/* Do the length bytes at name spell word? */
-static int kashim_name_is(const char *name, size_t length, const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < length; i++) {
-		if (word[i] != name[i])
-			return 0;
-	}
-	return word[length] == '\0';
 }
 
 /* Warn about one NAME=VALUE entry, if its name looks meant for kashim. */

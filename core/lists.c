@@ -3,6 +3,7 @@
  * copied or allocated, and a list is checked and stored at once.
  */
 #include "lists.h"
+#include "name.h"
 
 #include <string.h>
 
@@ -46,7 +47,7 @@ static int kashim_fail(struct kashim_list_error *error, const char *problem,
 /* Is the item exactly word? */
 static int kashim_item_is(const struct kashim_item *item, const char *word)
 {
-	return strlen(word) == item->length && memcmp(item->start, word, item->length) == 0;
+	return kashim_name_is(item->start, item->length, word);
 }
 
 int kashim_parse_sides(const char *text, int *sides, struct kashim_list_error *error)

@@ -3,6 +3,7 @@
 #include "bpf_sys.h"
 #include "cgroup_dir.h"
 #include "core/config_table.h"
+#include "core/name.h"
 #include "tools/running/pid_retrofit.h"
 
 #include <errno.h>
@@ -12,11 +13,6 @@
 #include <unistd.h>
 
 #define KASHIM_EXIT_FAILURE 125
-
-static int kashim_name_is(const char *name, size_t len, const char *word)
-{
-	return strlen(word) == len && strncmp(name, word, len) == 0;
-}
 
 int kashim_cgroup_option(struct kashim_cgroup_request *req, const char *name, size_t len,
 			 const char *value, int argc, char **argv, int *i, char *err,

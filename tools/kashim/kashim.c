@@ -20,6 +20,7 @@
 #include "core/config.h"
 #include "core/config_table.h"
 #include "core/log.h"
+#include "core/name.h"
 #include "build_config.h"
 #include "tools/cgroup/cgroup_cmd.h"
 #include "tools/cgroup/cgroup_run.h"
@@ -126,12 +127,6 @@ static const char *kashim_shown(char *buf, size_t size, const char *text, size_t
 {
 	kashim_escape(buf, size, text, len, (size_t)-1);
 	return buf;
-}
-
-/* Whether the len bytes at name spell word exactly. */
-static int kashim_name_is(const char *name, size_t len, const char *word)
-{
-	return strlen(word) == len && strncmp(name, word, len) == 0;
 }
 
 /* The variable whose option is called name (len bytes), or KASHIM_VAR_COUNT. */

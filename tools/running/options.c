@@ -2,6 +2,7 @@
 #include "running.h"
 #include "core/config_table.h"
 #include "core/log.h"
+#include "core/name.h"
 #include "tools/readers/process.h"
 
 #include <stdio.h>
@@ -38,11 +39,6 @@ static int kashim_parse_interval(const char *text, long *ms, char *err, size_t e
 	}
 	*ms = value;
 	return 0;
-}
-
-static int kashim_name_is(const char *name, size_t len, const char *word)
-{
-	return strlen(word) == len && strncmp(name, word, len) == 0;
 }
 
 int kashim_retrofit_option(struct kashim_retrofit_request *req, const char *name, size_t len,
