@@ -151,6 +151,17 @@ void kashim_config_load(struct kashim_config *cfg,
 			const char *(*lookup)(const char *name), kashim_warn_fn *warn,
 			const struct kashim_system_timers *system);
 
+/* getenv, as kashim_config_load's lookup (getenv's own returns char *). */
+const char *kashim_getenv(const char *name);
+
+/*
+ * Pass what kashim_config_load's warn was told on to say as one line: the
+ * message, and for a rejected value what is kept instead (the table's
+ * fallback: "...; keeping the system default"). No allocation.
+ */
+void kashim_say_value(enum kashim_var var, int result, const char *message,
+		      void (*say)(const char *line));
+
 /*
  * Warn, once each, about names in envp (NAME=VALUE strings, NULL-ended)
  * that look meant for kashim but are not read: KASHIM_ names that are not

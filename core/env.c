@@ -9,6 +9,7 @@
 #include "name.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 
 /* Room for a message about a name, with the name cut and escaped. */
 #define KASHIM_WARNING_MAX (KASHIM_MESSAGE_MAX + 64)
@@ -87,6 +88,25 @@ void kashim_config_load(struct kashim_config *cfg,
 	cfg->auto_user_timeout = cfg->user_timeout == KASHIM_AUTO;
 	if (cfg->auto_user_timeout)
 		cfg->user_timeout = kashim_resolve_auto(cfg, system);
+}
+
+const char *kashim_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+void kashim_say_value(enum kashim_var var, int result, const char *message,
+		      void (*say)(const char *line))
+{
+	/* a message may carry "PATH:LINE: " (layered.c) before the parser's */
+	char line[2 * KASHIM_MESSAGE_MAX];
+
+	if (result != KASHIM_REJECTED) {
+		say(message);
+		return;
+	}
+	kashim_format(line, sizeof line, "%s; %s", message, kashim_row(var)->fallback);
+	say(line);
 }
 
 /* Compared names are cut to this many bytes: no real name is longer. */

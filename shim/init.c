@@ -7,7 +7,6 @@
 #include "init.h"
 #include "core/conffile.h"
 #include "core/config.h"
-#include "core/config_table.h"
 #include "core/log.h"
 #include "core/notice.h"
 #include "core/report.h"
@@ -53,18 +52,10 @@ static void kashim_warn(const char *message)
 	kashim_notice("%s", message);
 }
 
-/* A bad value, with what is kept instead (the table's words), or a note. */
+/* A bad value, with what is kept instead, or a note. */
 static void kashim_warn_value(enum kashim_var var, int result, const char *message)
 {
-	if (result == KASHIM_REJECTED)
-		kashim_notice("%s; %s", message, kashim_row(var)->fallback);
-	else
-		kashim_warn(message);
-}
-
-static const char *kashim_getenv(const char *name)
-{
-	return getenv(name);
+	kashim_say_value(var, result, message, kashim_warn);
 }
 
 int kashim_load_config(struct kashim_config *cfg, int libc_ahead)

@@ -31,11 +31,6 @@
 static struct kashim_config cfg; /* 8 KiB of port bitmap */
 static struct kashim_conffile file;
 
-static const char *lookup_env(const char *name)
-{
-	return getenv(name);
-}
-
 static void print_warning(const char *message)
 {
 	fprintf(stderr, "warning: %s\n", message);
@@ -43,10 +38,7 @@ static void print_warning(const char *message)
 
 static void print_value_warning(enum kashim_var var, int result, const char *message)
 {
-	if (result == KASHIM_REJECTED)
-		fprintf(stderr, "warning: %s; %s\n", message, kashim_row(var)->fallback);
-	else
-		print_warning(message);
+	kashim_say_value(var, result, message, print_warning);
 }
 
 int main(int argc, char **argv)
@@ -69,7 +61,7 @@ int main(int argc, char **argv)
 			printf("file=%s\n", states[file.state]);
 		}
 		kashim_config_load_layered(&cfg, argc >= 3 ? &file : NULL,
-					   secure ? NULL : lookup_env, print_value_warning, &system);
+					   secure ? NULL : kashim_getenv, print_value_warning, &system);
 		if (cfg.selected && !secure)
 			kashim_check_names(environ, print_warning);
 		kashim_read_identity(&who);

@@ -353,10 +353,7 @@ static void kashim_host_warn(const char *message)
 
 static void kashim_host_warn_value(enum kashim_var var, int result, const char *message)
 {
-	if (result == KASHIM_REJECTED)
-		fprintf(stderr, "kashim: %s; %s\n", message, kashim_row(var)->fallback);
-	else
-		kashim_host_warn(message);
+	kashim_say_value(var, result, message, kashim_host_warn);
 }
 
 /* What a program called name gets from the configuration file alone. */

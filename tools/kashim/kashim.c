@@ -257,11 +257,6 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 	return i;
 }
 
-static const char *kashim_getenv(const char *name)
-{
-	return getenv(name);
-}
-
 /*
  * With keepalive on and no timer set at all, say once what that means:
  * the system's idle time, two hours unless changed, before the first

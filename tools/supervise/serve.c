@@ -10,7 +10,6 @@
 #include "tools/readers/sockopts.h"
 #include "core/apply.h"
 #include "core/conffile.h"
-#include "core/config_table.h"
 #include "core/lists.h"
 #include "core/log.h"
 #include "core/report.h"
@@ -27,24 +26,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static const char *kashim_getenv(const char *name)
-{
-	return getenv(name);
-}
-
-/* A bad value, with what is kept instead (the table's words), or a note. */
-static void kashim_warn(enum kashim_var var, int result, const char *message)
-{
-	if (result == KASHIM_REJECTED)
-		kashim_log("%s; %s", message, kashim_row(var)->fallback);
-	else
-		kashim_log("%s", message);
-}
-
-/* A line about /etc/kashim.conf itself. */
+/* A line about /etc/kashim.conf or a value in it. */
 static void kashim_warn_file(const char *message)
 {
 	kashim_log("%s", message);
+}
+
+/* A bad value, with what is kept instead, or a note. */
+static void kashim_warn(enum kashim_var var, int result, const char *message)
+{
+	kashim_say_value(var, result, message, kashim_warn_file);
 }
 
 int kashim_server_init(struct kashim_server *server, const char *command)
