@@ -76,8 +76,8 @@ struct kashim_config {
 	int policy;       /* KASHIM_POLICY_* */
 	int selected;     /* 0: KASHIM_PROGRAMS leaves this program alone */
 	int every_port;   /* 1: no KASHIM_PORTS, so no port is ever looked up */
-	/* Bit p (byte p / 8, bit p % 8) set: port p is selected. Only read
-	 * when every_port is 0. A static bitmap: no allocation, O(1) lookup. */
+	/* Bit p set (port_bits.h): port p is selected. Only read when
+	 * every_port is 0. A static bitmap: no allocation, O(1) lookup. */
 	unsigned char ports[KASHIM_PORT_BYTES];
 	/* KASHIM_USER_TIMEOUT=auto was given (user_timeout holds its value
 	 * for kashim's own timers). */
@@ -129,6 +129,9 @@ void kashim_config_defaults(struct kashim_config *cfg);
  * every_port, in KASHIM_PROGRAMS' selected.
  */
 int kashim_config_field(const struct kashim_config *cfg, enum kashim_var var);
+
+/* That field, to be written: the parser stores a value there. */
+int *kashim_config_field_at(struct kashim_config *cfg, enum kashim_var var);
 
 /*
  * What kashim_config_load says about a value: result is KASHIM_REJECTED

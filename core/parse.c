@@ -321,6 +321,6 @@ int kashim_parse(struct kashim_config *cfg, enum kashim_var var, const char *tex
 	}
 	if (result != KASHIM_ACCEPTED)
 		return result;
-	*(int *)(void *)((char *)cfg + row->field) = (int)value;
+	*kashim_config_field_at(cfg, var) = (int)value;
 	return kashim_note(row, text, value, err, err_size);
 }

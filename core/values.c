@@ -6,12 +6,20 @@
 #include "config.h"
 #include "config_table.h"
 #include "log.h"
+#include "port_bits.h"
 
 #include <string.h>
 
-static int *kashim_field_of(struct kashim_config *cfg, enum kashim_var var)
+/* The two ways into a variable's field, through its row's offset: to
+ * write it (here and the parser) and to read it. */
+int *kashim_config_field_at(struct kashim_config *cfg, enum kashim_var var)
 {
 	return (int *)(void *)((char *)cfg + kashim_row(var)->field);
+}
+
+int kashim_config_field(const struct kashim_config *cfg, enum kashim_var var)
+{
+	return *(const int *)(const void *)((const char *)cfg + kashim_row(var)->field);
 }
 
 void kashim_config_defaults(struct kashim_config *cfg)
@@ -19,12 +27,7 @@ void kashim_config_defaults(struct kashim_config *cfg)
 	int i;
 
 	for (i = 0; i < KASHIM_VAR_COUNT; i++)
-		*kashim_field_of(cfg, (enum kashim_var)i) = kashim_row((enum kashim_var)i)->initial;
-}
-
-int kashim_config_field(const struct kashim_config *cfg, enum kashim_var var)
-{
-	return *(const int *)(const void *)((const char *)cfg + kashim_row(var)->field);
+		*kashim_config_field_at(cfg, (enum kashim_var)i) = kashim_row((enum kashim_var)i)->initial;
 }
 
 int kashim_is_default(const struct kashim_config *cfg, enum kashim_var var)
@@ -34,8 +37,7 @@ int kashim_is_default(const struct kashim_config *cfg, enum kashim_var var)
 
 int kashim_port_selected(const struct kashim_config *cfg, unsigned port)
 {
-	return cfg->every_port ||
-	       (port <= KASHIM_PORT_MAX && (cfg->ports[port / 8] & (1U << (port % 8))) != 0);
+	return cfg->every_port || kashim_port_bit_test(cfg->ports, port);
 }
 
 /* cfg's ports as "22,8000-8100", or "all". */
