@@ -4,6 +4,7 @@
  */
 #include "lists.h"
 #include "name.h"
+#include "port_bits.h"
 
 #include <string.h>
 
@@ -112,7 +113,7 @@ int kashim_parse_ports(const char *text, unsigned char *ports,
 		if (last < first)
 			return kashim_fail(error, "has a range that runs backwards", &item);
 		for (port = first; ports != NULL && port <= last; port++)
-			ports[port / 8] = (unsigned char)(ports[port / 8] | 1U << (port % 8));
+			kashim_port_bit_set(ports, (unsigned)port);
 	}
 	return 0;
 }

@@ -1,17 +1,11 @@
 #include "side.h"
+#include "core/port_bits.h"
 
 #include <netinet/tcp.h>
 
 void kashim_listening_add(struct kashim_listening *listening, unsigned port)
 {
-	if (port <= KASHIM_PORT_MAX)
-		listening->ports[port / 8] |= (unsigned char)(1U << (port % 8));
-}
-
-/* Does the process listen on port? */
-static int kashim_listens_on(const struct kashim_listening *listening, unsigned port)
-{
-	return port <= KASHIM_PORT_MAX && (listening->ports[port / 8] & (1U << (port % 8))) != 0;
+	kashim_port_bit_set(listening->ports, port);
 }
 
 int kashim_socket_side(int state, unsigned local_port, unsigned remote_port,
@@ -19,7 +13,7 @@ int kashim_socket_side(int state, unsigned local_port, unsigned remote_port,
 {
 	if (state == TCP_CLOSE)
 		return 0;
-	if (state == TCP_LISTEN || kashim_listens_on(listening, local_port)) {
+	if (state == TCP_LISTEN || kashim_port_bit_test(listening->ports, local_port)) {
 		*port = local_port;
 		return KASHIM_SIDE_ACCEPT;
 	}
