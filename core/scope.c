@@ -1,5 +1,6 @@
 #include "scope.h"
 #include "apply.h"
+#include "sockaddr.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -11,16 +12,12 @@ int kashim_local_port(int fd)
 	struct sockaddr_storage local = { 0 };
 	socklen_t length = sizeof local;
 	int saved_errno = errno;
-	int port = KASHIM_PORT_NONE;
+	int port = -1;
 
-	if (getsockname(fd, (struct sockaddr *)&local, &length) == 0) {
-		if (local.ss_family == AF_INET && length >= sizeof(struct sockaddr_in))
-			port = ntohs(((struct sockaddr_in *)&local)->sin_port);
-		else if (local.ss_family == AF_INET6 && length >= sizeof(struct sockaddr_in6))
-			port = ntohs(((struct sockaddr_in6 *)&local)->sin6_port);
-	}
+	if (getsockname(fd, (struct sockaddr *)&local, &length) == 0)
+		port = kashim_sockaddr_port((struct sockaddr *)&local, length);
 	errno = saved_errno;
-	return port;
+	return port < 0 ? KASHIM_PORT_NONE : port;
 }
 
 /* Has the program turned SO_KEEPALIVE on for fd itself? */

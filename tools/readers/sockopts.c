@@ -3,6 +3,7 @@
  * wrappers in 2.36 and musl has none, and the tool must build with both.
  */
 #include "sockopts.h"
+#include "core/sockaddr.h"
 
 #include <errno.h>
 #include <netinet/tcp.h>
@@ -52,18 +53,16 @@ int kashim_read_sockopts(int fd, struct kashim_sockopts *opts)
 static void kashim_take_address(const struct sockaddr_storage *ss, socklen_t length,
 				struct in6_addr *addr, unsigned *port)
 {
+	int number = kashim_sockaddr_port((const struct sockaddr *)ss, length);
+
 	memset(addr, 0, sizeof *addr);
-	*port = 0;
+	*port = number < 0 ? 0 : (unsigned)number;
 	if (ss->ss_family == AF_INET && length >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
 
 		memcpy(addr->s6_addr, &in->sin_addr, sizeof in->sin_addr);
-		*port = ntohs(in->sin_port);
 	} else if (ss->ss_family == AF_INET6 && length >= sizeof(struct sockaddr_in6)) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-
-		*addr = in6->sin6_addr;
-		*port = ntohs(in6->sin6_port);
+		*addr = ((const struct sockaddr_in6 *)ss)->sin6_addr;
 	}
 }
 

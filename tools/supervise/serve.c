@@ -14,10 +14,10 @@
 #include "core/log.h"
 #include "core/report.h"
 #include "core/scope.h"
+#include "core/sockaddr.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,23 +123,16 @@ static size_t kashim_read_memory(pid_t pid, uint64_t address, void *buf, size_t 
 static int kashim_read_peer(const struct kashim_notif *n, struct sockaddr_storage *peer,
 			    socklen_t *length)
 {
-	const size_t needed = offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t);
 	uint64_t wanted = n->data.args[2];
-	size_t got;
+	int port;
 
 	if (wanted > sizeof *peer)
 		wanted = sizeof *peer;
 	memset(peer, 0, sizeof *peer);
-	got = wanted < needed ? 0 : kashim_read_memory((pid_t)n->pid, n->data.args[1], peer,
-							(size_t)wanted);
-	*length = (socklen_t)got;
-	if (got < needed)
-		return KASHIM_PORT_NONE;
-	if (peer->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)peer)->sin_port);
-	if (peer->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)peer)->sin6_port);
-	return KASHIM_PORT_NONE;
+	*length = (socklen_t)kashim_read_memory((pid_t)n->pid, n->data.args[1], peer,
+						(size_t)wanted);
+	port = kashim_sockaddr_port((const struct sockaddr *)peer, *length);
+	return port < 0 ? KASHIM_PORT_NONE : port;
 }
 
 /* Does KASHIM_PROGRAMS select the process of thread tid? */
