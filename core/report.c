@@ -86,31 +86,36 @@ static void kashim_describe_ends(char *buf, size_t size, const char *call, int f
 	}
 }
 
-/*
- * kashim_report_socket's line, prefixed with who (a process other than
- * the logger's own, or ""): shown_fd is the socket's number in that
- * process, fd the one that reaches it here.
- */
-static void kashim_report(const struct kashim_config *cfg, const char *who, const char *call,
-			  int shown_fd, int fd, const struct sockaddr *peer,
-			  socklen_t peer_length, int result)
+const char *kashim_left_alone_words(int result)
+{
+	switch (result) {
+	case KASHIM_NOT_TCP:
+		return "left alone: not a TCP socket";
+	case KASHIM_SKIPPED_PORT:
+		return "left alone: port not in KASHIM_PORTS";
+	case KASHIM_SKIPPED_RESPECT:
+		return "left alone: the program set keepalive and these timers itself "
+		       "(KASHIM_POLICY=respect)";
+	default:
+		return NULL;
+	}
+}
+
+void kashim_report_socket_from(const struct kashim_config *cfg, const char *who,
+			       const char *call, int shown_fd, int fd,
+			       const struct sockaddr *peer, socklen_t peer_length, int result)
 {
 	char ends[KASHIM_ENDS_MAX], described[128];
+	const char *left_alone = kashim_left_alone_words(result);
 	int saved_errno = errno;
 
 	/* A socket left alone by scope had no TCP-level call to tell: ask, so
 	 * that UDP and unix sockets are never reported. */
-	if (result == KASHIM_NOT_TCP ||
-	    ((result == KASHIM_SKIPPED_PORT || result == KASHIM_SKIPPED_RESPECT) &&
-	     !kashim_is_tcp(fd)))
+	if (result == KASHIM_NOT_TCP || (left_alone != NULL && !kashim_is_tcp(fd)))
 		return;
 	kashim_describe_ends(ends, sizeof ends, call, fd, peer, peer_length);
-	if (result == KASHIM_SKIPPED_PORT) {
-		kashim_log("%s%s fd=%d %s left alone: port not in KASHIM_PORTS", who, call,
-			   shown_fd, ends);
-	} else if (result == KASHIM_SKIPPED_RESPECT) {
-		kashim_log("%s%s fd=%d %s left alone: the program set keepalive and these timers itself "
-			   "(KASHIM_POLICY=respect)", who, call, shown_fd, ends);
+	if (left_alone != NULL) {
+		kashim_log("%s%s fd=%d %s %s", who, call, shown_fd, ends, left_alone);
 	} else {
 		kashim_describe_timers(cfg, described, sizeof described);
 		kashim_log("%s%s fd=%d %s keepalive%s%s", who, call, shown_fd, ends, described,
@@ -122,17 +127,7 @@ static void kashim_report(const struct kashim_config *cfg, const char *who, cons
 void kashim_report_socket(const struct kashim_config *cfg, const char *call, int fd,
 			  const struct sockaddr *peer, socklen_t peer_length, int result)
 {
-	kashim_report(cfg, "", call, fd, fd, peer, peer_length, result);
-}
-
-void kashim_report_socket_of(const struct kashim_config *cfg, int pid, const char *call,
-			     int target_fd, int fd, const struct sockaddr *peer,
-			     socklen_t peer_length, int result)
-{
-	char who[32];
-
-	kashim_format(who, sizeof who, "pid %d: ", pid);
-	kashim_report(cfg, who, call, target_fd, fd, peer, peer_length, result);
+	kashim_report_socket_from(cfg, "", call, fd, fd, peer, peer_length, result);
 }
 
 void kashim_report_inherited(const char *call, int fd, int listener)

@@ -25,12 +25,20 @@ void kashim_report_socket(const struct kashim_config *cfg, const char *call, int
 			  const struct sockaddr *peer, socklen_t peer_length, int result);
 
 /*
- * The same for a socket of process pid (kashim's supervisor): target_fd
- * is its number there, fd a duplicate held here.
+ * kashim_report_socket's line, for a socket seen from outside its process
+ * (kashim's supervisor): prefixed with who ("pid 42: "), shown_fd its
+ * number in that process, fd the duplicate held here.
  */
-void kashim_report_socket_of(const struct kashim_config *cfg, int pid, const char *call,
-			     int target_fd, int fd, const struct sockaddr *peer,
-			     socklen_t peer_length, int result);
+void kashim_report_socket_from(const struct kashim_config *cfg, const char *who,
+			       const char *call, int shown_fd, int fd,
+			       const struct sockaddr *peer, socklen_t peer_length, int result);
+
+/*
+ * Why a socket with kashim_configure_scoped's result was left alone, in
+ * words ("left alone: port not in KASHIM_PORTS"), or NULL when kashim
+ * configured it (some options perhaps refused).
+ */
+const char *kashim_left_alone_words(int result);
 
 /* Log that fd, accepted from listener, took the listener's options. */
 void kashim_report_inherited(const char *call, int fd, int listener);

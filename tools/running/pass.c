@@ -7,6 +7,7 @@
 #include "running.h"
 #include "core/apply.h"
 #include "core/lists.h"
+#include "core/report.h"
 #include "core/scope.h"
 #include "tools/readers/inode_set.h"
 #include "tools/readers/proc_fds.h"
@@ -55,6 +56,7 @@ static const char *kashim_apply_one(const struct kashim_run *run, const struct k
 {
 	static char refused[128];
 	char names[96];
+	const char *left_alone;
 	int result;
 
 	if (!t->selected)
@@ -64,16 +66,13 @@ static const char *kashim_apply_one(const struct kashim_run *run, const struct k
 		return "left alone: its side is not in KASHIM_SIDES";
 	}
 	result = kashim_configure_scoped(&run->cfg, dup, (int)port);
-	if (result == KASHIM_SKIPPED_PORT) {
+	left_alone = kashim_left_alone_words(result);
+	if (result == KASHIM_SKIPPED_PORT)
 		tally->other_ports++;
-		return "left alone: port not in KASHIM_PORTS";
-	}
-	if (result == KASHIM_SKIPPED_RESPECT) {
+	else if (result == KASHIM_SKIPPED_RESPECT)
 		tally->respected++;
-		return "left alone: the program set SO_KEEPALIVE itself (KASHIM_POLICY=respect)";
-	}
-	if (result == KASHIM_NOT_TCP)
-		return "left alone: not a TCP socket";
+	if (left_alone != NULL)
+		return left_alone;
 	if (result != 0) {
 		tally->refused++;
 		kashim_refused_names(names, sizeof names, result);

@@ -235,10 +235,15 @@ static void kashim_handle(struct kashim_server *server, const struct kashim_noti
 	result = kashim_configure_scoped(&server->cfg, fd, port);
 	if (result != KASHIM_NOT_TCP)
 		kashim_socket_set_add(&server->seen, st.st_ino, (pid_t)n->pid);
-	if (server->cfg.debug)
-		kashim_report_socket_of(&server->cfg, (int)n->pid, name, target_fd, fd,
-					call == KASHIM_WATCH_CONNECT ? (struct sockaddr *)&peer : NULL,
-					peer_length, result);
+	if (server->cfg.debug) {
+		char who[32];
+
+		kashim_format(who, sizeof who, "pid %u: ", n->pid);
+		kashim_report_socket_from(&server->cfg, who, name, target_fd, fd,
+					  call == KASHIM_WATCH_CONNECT ? (struct sockaddr *)&peer
+								       : NULL,
+					  peer_length, result);
+	}
 	close(fd);
 }
 
