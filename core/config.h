@@ -96,9 +96,6 @@ struct kashim_identity {
 /* "KASHIM_KEEPIDLE" and so on. */
 const char *kashim_var_name(enum kashim_var var);
 
-/* What the variable accepts, in words, for messages and --help. */
-const char *kashim_var_accepts(enum kashim_var var);
-
 /* The variable called name, or KASHIM_VAR_COUNT when there is none. */
 enum kashim_var kashim_find_var(const char *name, size_t length);
 

@@ -144,11 +144,6 @@ const char *kashim_var_name(enum kashim_var var)
 	return kashim_rows[var].name;
 }
 
-const char *kashim_var_accepts(enum kashim_var var)
-{
-	return kashim_rows[var].accepts;
-}
-
 int kashim_is_timer(enum kashim_var var)
 {
 	enum kashim_kind kind = kashim_rows[var].kind;

@@ -78,9 +78,10 @@ static int kashim_parse_line(const char *line, int family, struct kashim_tcp_ent
 	int probes;
 
 	memset(e, 0, sizeof *e);
-	if (sscanf(line, " %*u: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %*x:%*x %x:%lx %x %*u %d %lu",
+	/* sl local rem st tx:rx tr:when retrnsmt uid timeout(probes) inode */
+	if (sscanf(line, " %*u: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %*x:%*x %x:%lx %*x %*u %d %lu",
 		   local, &e->local_port, remote, &e->remote_port, &state, &timer,
-		   &e->timer_ticks, &e->retransmits, &probes, &e->inode) != 10)
+		   &e->timer_ticks, &probes, &e->inode) != 9)
 		return -1;
 	if (kashim_decode_address(local, family == AF_INET ? 1 : 4, &e->local) != 0 ||
 	    kashim_decode_address(remote, family == AF_INET ? 1 : 4, &e->remote) != 0)

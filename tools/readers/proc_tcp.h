@@ -28,7 +28,6 @@ struct kashim_tcp_entry {
 	int timer;                  /* enum kashim_tcp_timer */
 	unsigned long timer_ticks;  /* until the timer fires, in clock ticks */
 	unsigned probes;            /* keepalive or zero-window probes unanswered */
-	unsigned retransmits;
 };
 
 struct kashim_tcp_table {
