@@ -7,8 +7,7 @@
  * is listed nowhere, so it may be configured again at its next connect.
  */
 #include "socket_set.h"
-
-#include <stdio.h>
+#include "tools/readers/proc_tcp.h"
 
 #define KASHIM_SET_FIRST_LIMIT 1024
 
@@ -17,36 +16,23 @@ int kashim_socket_set_has(const struct kashim_socket_set *set, unsigned long ino
 	return kashim_inode_find(&set->seen, inode) != NULL;
 }
 
-/* Copy into fresh the inodes of old that file (a /proc/net table) lists. */
-static void kashim_keep_listed(struct kashim_inode_set *fresh,
-			       const struct kashim_inode_set *old, const char *file)
-{
-	char line[512];
-	FILE *table = fopen(file, "re");
-
-	if (table == NULL)
-		return;
-	while (fgets(line, sizeof line, table) != NULL) {
-		unsigned long inode;
-
-		/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %lu", &inode) == 1 &&
-		    inode != 0 && kashim_inode_find(old, inode) != NULL)
-			kashim_inode_add(fresh, inode, 0);
-	}
-	fclose(table);
-}
-
-/* Keep only the sockets still open, as pid's network namespace lists them. */
+/*
+ * Keep only the sockets still open, as pid's network namespace lists them.
+ * A socket missing from a table that could not be read whole is dropped
+ * too: at worst it is configured again at its next call.
+ */
 static void kashim_trim(struct kashim_socket_set *set, pid_t pid)
 {
 	struct kashim_inode_set fresh = { NULL, 0, 0 };
-	char file[64];
+	struct kashim_tcp_table table = { NULL, 0, 0 };
+	size_t i;
 
-	snprintf(file, sizeof file, "/proc/%d/net/tcp", (int)pid);
-	kashim_keep_listed(&fresh, &set->seen, file);
-	snprintf(file, sizeof file, "/proc/%d/net/tcp6", (int)pid);
-	kashim_keep_listed(&fresh, &set->seen, file);
+	(void)kashim_tcp_table_read(pid, &table);
+	for (i = 0; i < table.count; i++) {
+		if (kashim_inode_find(&set->seen, table.entries[i].inode) != NULL)
+			kashim_inode_add(&fresh, table.entries[i].inode, 0);
+	}
+	kashim_tcp_table_free(&table);
 	kashim_inode_free(&set->seen);
 	set->seen = fresh;
 	if (set->seen.count * 2 >= set->limit)
