@@ -74,6 +74,9 @@ objects_of = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard $(addsuffix /*.c,$(1)
 CORE    = $(BUILD)/libkashim-core.a
 # tools/readers/: the /proc and ELF readers the tools share.
 READERS = $(BUILD)/libkashim-readers.a
+# tools/cli/: what both commands share about their command line (exit
+# statuses, usage errors).
+CLI     = $(BUILD)/libkashim-cli.a
 # tools/cgroup/: the kernel's reach (kashim --cgroup), whose attachments
 # kashim-inspect also reads back.
 CGROUP  = $(BUILD)/libkashim-cgroup.a
@@ -108,18 +111,19 @@ $(BUILD)/%.o: %.c
 $(CORE): $(call objects_of,core)
 $(READERS): $(call objects_of,tools/readers)
 $(CGROUP): $(call objects_of,tools/cgroup)
+$(CLI): $(call objects_of,tools/cli)
 $(BUILD)/libkashim-compat.a: $(COMPAT_SOURCES:%.c=$(BUILD)/%.o)
-$(CORE) $(READERS) $(CGROUP) $(BUILD)/libkashim-compat.a:
+$(CORE) $(READERS) $(CGROUP) $(CLI) $(BUILD)/libkashim-compat.a:
 	rm -f $@
 	$(AR) rcs $@ $^
 
 $(LIBRARY): $(SHIM_OBJECTS) $(CORE) $(COMPAT)
 	$(CC) -shared $(LIBRARY_LDFLAGS) -Wl,-soname,libkashim.so $(LDFLAGS) -o $@ $^ -ldl
 
-$(BUILD)/kashim: $(KASHIM_OBJECTS) $(CGROUP) $(READERS) $(CORE) $(COMPAT)
+$(BUILD)/kashim: $(KASHIM_OBJECTS) $(CGROUP) $(CLI) $(READERS) $(CORE) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/kashim-inspect: $(INSPECT_OBJECTS) $(CGROUP) $(READERS) $(CORE) $(COMPAT)
+$(BUILD)/kashim-inspect: $(INSPECT_OBJECTS) $(CGROUP) $(CLI) $(READERS) $(CORE) $(COMPAT)
 	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
 
 # What the tools need to know about the installation. kashim finds the

@@ -4,6 +4,8 @@
 #include "cgroup_dir.h"
 #include "core/config_table.h"
 #include "core/name.h"
+#include "tools/cli/exit_status.h"
+#include "tools/cli/usage.h"
 #include "tools/running/pid_retrofit.h"
 
 #include <errno.h>
@@ -11,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define KASHIM_EXIT_FAILURE 125
 
 int kashim_cgroup_option(struct kashim_cgroup_request *req, const char *name, size_t len,
 			 const char *value, int argc, char **argv, int *i, char *err,
@@ -169,11 +169,9 @@ int kashim_cgroup_run(const struct kashim_cgroup_request *req,
 	uint32_t program = 0;
 	int cgroup_fd, link, status, sig = 0;
 
-	if (has_command) {
-		fprintf(stderr, "kashim: --cgroup takes no COMMAND (--mode=cgroup runs one in a "
-			"cgroup of its own)\nTry 'kashim --help' for more information.\n");
-		return KASHIM_EXIT_FAILURE;
-	}
+	if (has_command)
+		kashim_usage_error("--cgroup takes no COMMAND (--mode=cgroup runs one in a "
+				   "cgroup of its own)");
 	kashim_cgroup_config(&cfg, values);
 	if (!cfg.enabled) {
 		fprintf(stderr, "kashim: KASHIM_KEEPALIVE is off: nothing to attach\n");

@@ -11,6 +11,7 @@
 #include "attach.h"
 #include "cgroup_dir.h"
 #include "tools/supervise/parent.h"
+#include "tools/cli/exit_status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define KASHIM_EXIT_FAILURE 125
 
 static char kashim_own[PATH_MAX];
 

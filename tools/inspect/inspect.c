@@ -6,6 +6,7 @@
  */
 #include "inspect.h"
 #include "tools/cgroup/attached.h"
+#include "tools/cli/exit_status.h"
 #include "tools/readers/proc_fds.h"
 #include "tools/readers/proc_tcp.h"
 #include "tools/readers/process.h"
@@ -16,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* kashim-inspect's status when it cannot go on (out of memory). */
-#define KASHIM_EXIT_INCOMPLETE 1
 
 /* Report why a whole process, or its sockets' options, could not be read. */
 static void kashim_report(const struct kashim_inspect_process *p, int error, const char *what)

@@ -17,17 +17,18 @@
 #include "missing.h"
 #include "output_file.h"
 #include "core/config.h"
+#include "tools/cli/exit_status.h"
+#include "tools/cli/usage.h"
 #include "tools/readers/process.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define KASHIM_EXIT_OK 0
-#define KASHIM_EXIT_INCOMPLETE 1
-#define KASHIM_EXIT_USAGE 2
+/* How kashim_usage_error names this command, and its status (2). */
+const char kashim_command_name[] = "kashim-inspect";
+const int kashim_usage_status = KASHIM_EXIT_USAGE;
 
 static void kashim_usage(FILE *out)
 {
@@ -58,19 +59,6 @@ static void kashim_usage(FILE *out)
 		"could not be read, 2 for a usage error. With --missing: 0 if nothing\n"
 		"lacks keepalive, 1 if something does, 2 for a usage error, 3 if some\n"
 		"process could not be read or the output could not be written.\n");
-}
-
-__attribute__((noreturn, format(printf, 1, 2)))
-static void kashim_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("kashim-inspect: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'kashim-inspect --help' for more information.\n", stderr);
-	exit(KASHIM_EXIT_USAGE);
 }
 
 /*

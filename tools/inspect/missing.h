@@ -7,13 +7,11 @@
 #define KASHIM_MISSING_H
 
 #include "inspect.h"
+#include "tools/cli/exit_status.h"
 
 #include <stdio.h>
 
-/* --missing's exit statuses; 2 is kashim-inspect's usage error. */
-#define KASHIM_MISSING_NONE 0
-#define KASHIM_MISSING_FOUND 1
-#define KASHIM_MISSING_UNREADABLE 3
+/* --missing's exit statuses are KASHIM_MISSING_* (tools/cli/exit_status.h). */
 
 struct kashim_missing_options {
 	enum kashim_format format;

@@ -12,6 +12,7 @@
 #include "core/lists.h"
 #include "core/report.h"
 #include "preload.h"
+#include "tools/cli/exit_status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define KASHIM_HOST_FAILURE 125
 
 /* What /etc/ld.so.preload held: text (NUL-ended), or absent. */
 struct kashim_host_file {
@@ -44,7 +44,7 @@ static int kashim_host_fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return KASHIM_HOST_FAILURE;
+	return KASHIM_EXIT_FAILURE;
 }
 
 int kashim_host_action_valid(const char *action)
@@ -251,7 +251,7 @@ static int kashim_host_probe(const char *library)
 		dup2(pipe_fd[1], STDERR_FILENO);
 		close(pipe_fd[0]);
 		execve("/proc/self/exe", argv, envp);
-		_exit(127);
+		_exit(KASHIM_EXIT_NOT_FOUND);
 	}
 	close(pipe_fd[1]);
 	while (length + 1 < sizeof said &&

@@ -27,19 +27,20 @@
 #include "tools/running/pid_retrofit.h"
 #include "host.h"
 #include "preload.h"
+#include "tools/cli/exit_status.h"
+#include "tools/cli/usage.h"
 #include "tools/supervise/supervise.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define KASHIM_EXIT_FAILURE 125
-#define KASHIM_EXIT_CANNOT_RUN 126
-#define KASHIM_EXIT_NOT_FOUND 127
+/* How kashim_usage_error names this command, and its status (125). */
+const char kashim_command_name[] = "kashim";
+const int kashim_usage_status = KASHIM_EXIT_FAILURE;
 
 /* What the options asked for; NULL leaves the environment's value alone. */
 struct kashim_request {
@@ -49,26 +50,6 @@ struct kashim_request {
 	const char *host; /* --host on|off|status, or NULL */
 	struct kashim_cgroup_request cgroup; /* --cgroup, --force */
 };
-
-static void kashim_usage_hint(void)
-{
-	fputs("Try 'kashim --help' for more information.\n", stderr);
-}
-
-/* Report a usage error and exit 125; COMMAND has not been started. */
-__attribute__((noreturn, format(printf, 1, 2)))
-static void kashim_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("kashim: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	kashim_usage_hint();
-	exit(KASHIM_EXIT_FAILURE);
-}
 
 /* One variable's option in --help, from its table row. */
 static void kashim_help_option(enum kashim_var var)

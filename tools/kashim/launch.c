@@ -1,12 +1,12 @@
 #include "launch.h"
 #include "tools/readers/elf_kind.h"
 #include "tools/readers/elf_static.h"
+#include "tools/cli/exit_status.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define KASHIM_EXIT_FAILURE 125
 
 static const struct {
 	const char *name;

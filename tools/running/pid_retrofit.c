@@ -4,6 +4,7 @@
  * follow one another, with a wait between them (watch.c) when watching.
  */
 #include "running.h"
+#include "tools/cli/usage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +24,9 @@ int kashim_retrofit_run(const struct kashim_retrofit_request *req,
 	size_t i, n = 0;
 	int status = KASHIM_EXIT_OK, first = 1;
 
-	if (req->count == 0 || has_command) {
-		fprintf(stderr, "kashim: %s\nTry 'kashim --help' for more information.\n",
-			req->count == 0 ? "--watch needs --pid" : "--pid takes no COMMAND");
-		return KASHIM_EXIT_FAILURE;
-	}
+	if (req->count == 0 || has_command)
+		kashim_usage_error("%s", req->count == 0 ? "--watch needs --pid"
+							  : "--pid takes no COMMAND");
 	memset(&run, 0, sizeof run);
 	run.watching = req->watch;
 	if (kashim_load(&run, values, debug) != 0)

@@ -10,15 +10,12 @@
 
 #include "pid_retrofit.h"
 #include "core/config.h"
+#include "tools/cli/exit_status.h"
 #include "tools/readers/inode_set.h"
 #include "tools/readers/process.h"
 
 #include <stddef.h>
 #include <sys/types.h>
-
-#define KASHIM_EXIT_OK 0
-#define KASHIM_EXIT_INCOMPLETE 1
-#define KASHIM_EXIT_FAILURE 125
 
 /* What became of the sockets of one process in one pass. */
 struct kashim_tally {

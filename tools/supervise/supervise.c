@@ -14,6 +14,7 @@
 #include "parent.h"
 #include "serve.h"
 #include "core/log.h"
+#include "tools/cli/exit_status.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +30,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define KASHIM_EXIT_FAILURE 125
 
 static struct kashim_server kashim_server;
 
