@@ -49,28 +49,14 @@ static int kashim_fill_socket(struct kashim_inspect_socket *row,
 	row->fd = fd->fd;
 	row->inode = fd->inode;
 	if (entry != NULL) {
-		row->family = entry->family;
-		row->state = entry->state;
-		row->local = entry->local;
-		row->remote = entry->remote;
-		row->local_port = entry->local_port;
-		row->remote_port = entry->remote_port;
+		row->id = entry->id;
 		row->timer_known = 1;
 		row->timer = entry->timer;
 		row->timer_ticks = entry->timer_ticks;
 		row->probes = entry->probes;
-	} else {
+	} else if (dup < 0 || kashim_identify_socket(dup, &row->id) != 1) {
 		/* unlisted: another namespace's socket, or not bound yet */
-		struct kashim_sockid id;
-
-		if (dup < 0 || kashim_identify_socket(dup, &id) != 0 || !id.is_tcp)
-			return 0;
-		row->family = id.family;
-		row->state = id.state;
-		row->local = id.local;
-		row->remote = id.remote;
-		row->local_port = id.local_port;
-		row->remote_port = id.remote_port;
+		return 0;
 	}
 	if (dup < 0)
 		row->options_errno = dup_errno;

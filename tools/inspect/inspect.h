@@ -14,10 +14,7 @@ enum kashim_format { KASHIM_FORMAT_TABLE, KASHIM_FORMAT_JSON, KASHIM_FORMAT_PROM
 struct kashim_inspect_socket {
 	int fd;
 	unsigned long inode;
-	int family;                 /* AF_INET or AF_INET6 */
-	int state;                  /* TCP_ESTABLISHED ... */
-	struct in6_addr local, remote; /* IPv4 in the first 4 bytes */
-	unsigned local_port, remote_port;
+	struct kashim_sockid id;
 	int options_errno;          /* 0: opts holds what getsockopt read */
 	struct kashim_sockopts opts;
 	int timer_known;            /* 0 when the socket is not in /proc/PID/net/tcp */

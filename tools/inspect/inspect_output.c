@@ -85,11 +85,11 @@ static void kashim_fill_row(char cells[KASHIM_COLUMNS][KASHIM_CELL_MAX],
 	int c;
 
 	snprintf(cells[KASHIM_COL_FD], KASHIM_CELL_MAX, "%d", s->fd);
-	snprintf(cells[KASHIM_COL_STATE], KASHIM_CELL_MAX, "%s", kashim_tcp_state_name(s->state));
-	kashim_format_endpoint(cells[KASHIM_COL_LOCAL], KASHIM_CELL_MAX, s->family,
-			       &s->local, s->local_port);
-	kashim_format_endpoint(cells[KASHIM_COL_REMOTE], KASHIM_CELL_MAX, s->family,
-			       &s->remote, s->remote_port);
+	snprintf(cells[KASHIM_COL_STATE], KASHIM_CELL_MAX, "%s", kashim_tcp_state_name(s->id.state));
+	kashim_format_endpoint(cells[KASHIM_COL_LOCAL], KASHIM_CELL_MAX, s->id.family,
+			       &s->id.local, s->id.local_port);
+	kashim_format_endpoint(cells[KASHIM_COL_REMOTE], KASHIM_CELL_MAX, s->id.family,
+			       &s->id.remote, s->id.remote_port);
 	for (c = KASHIM_COL_KEEPALIVE; c <= KASHIM_COL_USER_TIMEOUT; c++)
 		snprintf(cells[c], KASHIM_CELL_MAX, "?");
 	if (known) {
@@ -211,12 +211,12 @@ static void kashim_json_socket(FILE *out, const struct kashim_inspect_socket *s,
 	char seconds[32];
 
 	fprintf(out, "        {\"fd\": %d, \"inode\": %lu, \"family\": \"%s\", \"state\": \"%s\",\n",
-		s->fd, s->inode, s->family == AF_INET6 ? "ipv6" : "ipv4",
-		kashim_tcp_state_name(s->state));
+		s->fd, s->inode, s->id.family == AF_INET6 ? "ipv6" : "ipv4",
+		kashim_tcp_state_name(s->id.state));
 	fprintf(out, "         \"local\": ");
-	kashim_json_endpoint(out, s->family, &s->local, s->local_port);
+	kashim_json_endpoint(out, s->id.family, &s->id.local, s->id.local_port);
 	fprintf(out, ", \"remote\": ");
-	kashim_json_endpoint(out, s->family, &s->remote, s->remote_port);
+	kashim_json_endpoint(out, s->id.family, &s->id.remote, s->id.remote_port);
 	fprintf(out, ",\n         \"options\": ");
 	if (s->options_errno == 0)
 		fprintf(out, "{\"keepalive\": %s, \"keepidle\": %d, \"keepintvl\": %d, "

@@ -125,7 +125,7 @@ static void kashim_why_loaded(struct kashim_inspect_process *p,
 	for (i = 0; i < p->count; i++) {
 		const struct kashim_inspect_socket *s = &p->sockets[i];
 		unsigned port = 0;
-		int side = kashim_socket_side(s->state, s->local_port, s->remote_port, listening, &port);
+		int side = kashim_socket_side(&s->id, listening, &port);
 
 		if (s->opts.keepalive)
 			continue; /* on, but idle too long: kashim_keep_missing said so */
@@ -186,7 +186,7 @@ static void kashim_explain(struct kashim_inspect_process *p,
 /* Is s a listener or a connection whose options were read? */
 static int kashim_countable(const struct kashim_inspect_socket *s)
 {
-	return (s->state == TCP_LISTEN || s->state == TCP_ESTABLISHED) && s->options_errno == 0;
+	return (s->id.state == TCP_LISTEN || s->id.state == TCP_ESTABLISHED) && s->options_errno == 0;
 }
 
 /*
@@ -239,8 +239,8 @@ static size_t kashim_keep_missing(struct kashim_inspect_process *p,
 
 	memset(listening, 0, sizeof *listening);
 	for (i = 0; i < p->count; i++) {
-		if (p->sockets[i].state == TCP_LISTEN)
-			kashim_listening_add(listening, p->sockets[i].local_port);
+		if (p->sockets[i].id.state == TCP_LISTEN)
+			kashim_listening_add(listening, p->sockets[i].id.local_port);
 	}
 	if (metrics != NULL)
 		kashim_labels(p, program, sizeof program, unit, sizeof unit);
@@ -257,8 +257,7 @@ static size_t kashim_keep_missing(struct kashim_inspect_process *p,
 		lacking = kashim_lacking(s, max_idle, reason, sizeof reason);
 		if (metrics != NULL) {
 			unsigned port = 0;
-			int side = kashim_socket_side(s->state, s->local_port, s->remote_port,
-						      listening, &port);
+			int side = kashim_socket_side(&s->id, listening, &port);
 
 			kashim_metrics_add(metrics, program, unit, side, port,
 					   lacking ? reason : NULL);

@@ -80,14 +80,14 @@ static int kashim_parse_line(const char *line, int family, struct kashim_tcp_ent
 	memset(e, 0, sizeof *e);
 	/* sl local rem st tx:rx tr:when retrnsmt uid timeout(probes) inode */
 	if (sscanf(line, " %*u: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %*x:%*x %x:%lx %*x %*u %d %lu",
-		   local, &e->local_port, remote, &e->remote_port, &state, &timer,
+		   local, &e->id.local_port, remote, &e->id.remote_port, &state, &timer,
 		   &e->timer_ticks, &probes, &e->inode) != 9)
 		return -1;
-	if (kashim_decode_address(local, family == AF_INET ? 1 : 4, &e->local) != 0 ||
-	    kashim_decode_address(remote, family == AF_INET ? 1 : 4, &e->remote) != 0)
+	if (kashim_decode_address(local, family == AF_INET ? 1 : 4, &e->id.local) != 0 ||
+	    kashim_decode_address(remote, family == AF_INET ? 1 : 4, &e->id.remote) != 0)
 		return -1;
-	e->family = family;
-	e->state = (int)state;
+	e->id.family = family;
+	e->id.state = (int)state;
 	e->timer = (int)timer;
 	e->probes = probes < 0 ? 0U : (unsigned)probes;
 	return e->inode != 0;

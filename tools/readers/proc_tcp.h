@@ -6,7 +6,8 @@
 #ifndef KASHIM_PROC_TCP_H
 #define KASHIM_PROC_TCP_H
 
-#include <netinet/in.h>
+#include "sockid.h"
+
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,10 +22,7 @@ enum kashim_tcp_timer {
 
 struct kashim_tcp_entry {
 	unsigned long inode;
-	int family;                 /* AF_INET or AF_INET6 */
-	struct in6_addr local, remote; /* IPv4 in the first 4 bytes */
-	unsigned local_port, remote_port;
-	int state;                  /* TCP_ESTABLISHED ... as in netinet/tcp.h */
+	struct kashim_sockid id;
 	int timer;                  /* enum kashim_tcp_timer */
 	unsigned long timer_ticks;  /* until the timer fires, in clock ticks */
 	unsigned probes;            /* keepalive or zero-window probes unanswered */

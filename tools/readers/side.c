@@ -8,16 +8,16 @@ void kashim_listening_add(struct kashim_listening *listening, unsigned port)
 	kashim_port_bit_set(listening->ports, port);
 }
 
-int kashim_socket_side(int state, unsigned local_port, unsigned remote_port,
+int kashim_socket_side(const struct kashim_sockid *id,
 		       const struct kashim_listening *listening, unsigned *port)
 {
-	if (state == TCP_CLOSE)
+	if (id->state == TCP_CLOSE)
 		return 0;
-	if (state == TCP_LISTEN || kashim_port_bit_test(listening->ports, local_port)) {
-		*port = local_port;
+	if (id->state == TCP_LISTEN || kashim_port_bit_test(listening->ports, id->local_port)) {
+		*port = id->local_port;
 		return KASHIM_SIDE_ACCEPT;
 	}
-	*port = remote_port;
+	*port = id->remote_port;
 	return KASHIM_SIDE_CONNECT;
 }
 

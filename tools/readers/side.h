@@ -6,6 +6,7 @@
 #ifndef KASHIM_SIDE_H
 #define KASHIM_SIDE_H
 
+#include "sockid.h"
 #include "core/config.h"
 
 /* The ports a process listens on: one bit per port. */
@@ -16,16 +17,15 @@ struct kashim_listening {
 void kashim_listening_add(struct kashim_listening *listening, unsigned port);
 
 /*
- * The side of a TCP socket in state (TCP_LISTEN, TCP_ESTABLISHED, ...)
- * with these ports, in a process listening on listening's ports: a
- * listener and a socket whose local port is one the process listens on
+ * The side of TCP socket id, in a process listening on listening's ports:
+ * a listener and a socket whose local port is one the process listens on
  * are on the accept side, any other connection on the connect side. *port
  * is then the port KASHIM_PORTS is matched against, as the library does:
  * the local port on the accept side, the remote (service) port on the
  * connect side. Returns KASHIM_SIDE_ACCEPT or KASHIM_SIDE_CONNECT, or 0
  * for a socket neither listening nor connected yet (TCP_CLOSE).
  */
-int kashim_socket_side(int state, unsigned local_port, unsigned remote_port,
+int kashim_socket_side(const struct kashim_sockid *id,
 		       const struct kashim_listening *listening, unsigned *port);
 
 /* "accept" or "connect". */

@@ -79,7 +79,6 @@ int kashim_identify_socket(int fd, struct kashim_sockid *id)
 		return -1;
 	if ((domain != AF_INET && domain != AF_INET6) || protocol != IPPROTO_TCP)
 		return 0;
-	id->is_tcp = 1;
 	id->family = domain;
 	length = sizeof info;
 	memset(&info, 0, sizeof info);
@@ -93,5 +92,5 @@ int kashim_identify_socket(int fd, struct kashim_sockid *id)
 	memset(&ss, 0, sizeof ss);
 	if (getpeername(fd, (struct sockaddr *)&ss, &length) == 0)
 		kashim_take_address(&ss, length, &id->remote, &id->remote_port);
-	return 0;
+	return 1;
 }

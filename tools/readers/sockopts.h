@@ -7,7 +7,8 @@
 #ifndef KASHIM_SOCKOPTS_H
 #define KASHIM_SOCKOPTS_H
 
-#include <netinet/in.h>
+#include "sockid.h"
+
 #include <sys/types.h>
 
 struct kashim_sockopts {
@@ -16,18 +17,6 @@ struct kashim_sockopts {
 	int keepintvl;    /* TCP_KEEPINTVL, seconds */
 	int keepcnt;      /* TCP_KEEPCNT */
 	int user_timeout; /* TCP_USER_TIMEOUT, ms; 0 = not set */
-};
-
-/*
- * What a socket is, for one that /proc/PID/net/tcp does not list (it was
- * made in another network namespace, or is not bound yet).
- */
-struct kashim_sockid {
-	int is_tcp;
-	int family;                 /* AF_INET or AF_INET6 */
-	int state;                  /* tcp_info's tcpi_state */
-	struct in6_addr local, remote; /* IPv4 in the first 4 bytes */
-	unsigned local_port, remote_port;
 };
 
 /* pidfd_open(pid, 0). Returns the pidfd, or -1 with errno (ESRCH, ENOSYS). */
@@ -43,7 +32,12 @@ int kashim_pidfd_getfd(int pidfd, int target_fd);
 /* Read the five options of fd into opts. Returns 0, or -1 with errno. */
 int kashim_read_sockopts(int fd, struct kashim_sockopts *opts);
 
-/* Identify fd. Returns 0 (id->is_tcp says whether it is TCP), or -1 with errno. */
+/*
+ * Identify fd from the socket itself, for one that /proc/PID/net/tcp does
+ * not list (made in another network namespace, or not bound yet): its
+ * state is tcp_info's. Returns 1 for a TCP socket (id filled), 0 for any
+ * other, or -1 with errno.
+ */
 int kashim_identify_socket(int fd, struct kashim_sockid *id);
 
 #endif

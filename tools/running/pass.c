@@ -81,7 +81,7 @@ static const char *kashim_apply_one(const struct kashim_run *run, const struct k
 			refused);
 		return refused;
 	}
-	if (f->state == TCP_LISTEN)
+	if (f->id.state == TCP_LISTEN)
 		tally->listeners++;
 	else
 		tally->connections++;
@@ -139,7 +139,7 @@ static int kashim_find_new(struct kashim_run *run, const struct kashim_target *t
 	for (i = 0; i < nfds && error == 0; i++) {
 		const struct kashim_inode_slot *known = kashim_inode_find(&run->seen_now, fds[i].inode);
 		struct kashim_sockid id;
-		int dup;
+		int dup, tcp;
 
 		if (known == NULL)
 			known = kashim_inode_find(&run->seen, fds[i].inode);
@@ -155,16 +155,15 @@ static int kashim_find_new(struct kashim_run *run, const struct kashim_target *t
 				error = errno;
 			continue;
 		}
-		if (kashim_identify_socket(dup, &id) == 0 && !id.is_tcp) {
+		tcp = kashim_identify_socket(dup, &id);
+		if (tcp == 0) {
 			kashim_remember(run, fds[i].inode, 0); /* never TCP: never again */
-		} else if (id.is_tcp) {
+		} else if (tcp == 1) {
 			struct kashim_found *f = &run->found[(*count)++];
 
 			f->fd = fds[i].fd;
 			f->inode = fds[i].inode;
-			f->state = id.state;
-			f->local_port = id.local_port;
-			f->remote_port = id.remote_port;
+			f->id = id;
 			if (id.state == TCP_LISTEN)
 				kashim_listening_add(listening, id.local_port);
 		}
@@ -192,7 +191,7 @@ static int kashim_pass(struct kashim_run *run, const struct kashim_target *t,
 	for (i = 0; i < count && error == 0; i++) {
 		const struct kashim_found *f = &run->found[i];
 		unsigned port = 0;
-		int side = kashim_socket_side(f->state, f->local_port, f->remote_port, &listening, &port);
+		int side = kashim_socket_side(&f->id, &listening, &port);
 		const char *outcome;
 		int dup;
 
@@ -211,10 +210,10 @@ static int kashim_pass(struct kashim_run *run, const struct kashim_target *t,
 		}
 		outcome = kashim_apply_one(run, t, f, side, port, dup, tally);
 		close(dup);
-		kashim_remember(run, f->inode, f->state == TCP_LISTEN ? f->local_port : 0);
+		kashim_remember(run, f->inode, f->id.state == TCP_LISTEN ? f->id.local_port : 0);
 		if (run->cfg.debug)
 			fprintf(stderr, "kashim: PID %ld (%s): fd %d %s, %s side, port %u: %s\n",
-				(long)t->pid, t->name, f->fd, kashim_tcp_state_name(f->state),
+				(long)t->pid, t->name, f->fd, kashim_tcp_state_name(f->id.state),
 				kashim_side_name(side), port, outcome);
 	}
 	return error;

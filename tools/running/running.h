@@ -13,6 +13,7 @@
 #include "tools/cli/exit_status.h"
 #include "tools/readers/inode_set.h"
 #include "tools/readers/process.h"
+#include "tools/readers/sockid.h"
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -36,8 +37,7 @@ struct kashim_target {
 struct kashim_found {
 	int fd;
 	unsigned long inode;
-	int state;
-	unsigned local_port, remote_port;
+	struct kashim_sockid id;
 };
 
 /* The run's state: the configuration and the sockets already dealt with. */
