@@ -18,22 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Report why a whole process, or its sockets' options, could not be read. */
-static void kashim_report(const struct kashim_inspect_process *p, int error, const char *what)
+/* Say why a whole process, or its sockets' options, could not be read. */
+static void kashim_unreadable(const struct kashim_inspect_process *p, int error, const char *what)
 {
 	char retry[64];
 
 	snprintf(retry, sizeof retry, "kashim-inspect %ld", (long)p->pid);
-	if (error == EACCES || error == EPERM)
-		kashim_explain_denied("kashim-inspect", retry, "Reading", p->pid, p->name, what);
-	else if (error == ENOENT || error == ESRCH)
-		fprintf(stderr, "kashim-inspect: PID %ld: no such process\n", (long)p->pid);
-	else if (error == ENOSYS)
-		fprintf(stderr, "kashim-inspect: PID %ld (%s): cannot read socket options: "
-			"pidfd_getfd needs Linux 5.6 or later\n", (long)p->pid, p->name);
-	else
-		fprintf(stderr, "kashim-inspect: PID %ld (%s): %s: %s\n", (long)p->pid,
-			p->name, what, strerror(error));
+	kashim_explain_unreached("kashim-inspect", retry, "Reading", p->pid, p->name, error, what);
 }
 
 /*
@@ -80,14 +71,14 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 	if (kashim_list_socket_fds(pid, &fds, &nfds) != 0) {
 		p->error = errno;
 		if (!quiet)
-			kashim_report(p, p->error, what);
+			kashim_unreadable(p, p->error, what);
 		return -1;
 	}
 	if (kashim_tcp_table_read(pid, &table) != 0) {
 		p->error = errno;
 		snprintf(what, sizeof what, "reading /proc/%ld/net/tcp", (long)pid);
 		if (!quiet)
-			kashim_report(p, p->error, what);
+			kashim_unreadable(p, p->error, what);
 		free(fds);
 		return -1;
 	}
@@ -121,7 +112,7 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 	if (options_errno != 0) {
 		snprintf(what, sizeof what, "duplicating its sockets (pidfd_getfd)");
 		if (!quiet)
-			kashim_report(p, options_errno, what);
+			kashim_unreadable(p, options_errno, what);
 		return -1;
 	}
 	return 0;

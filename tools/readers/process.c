@@ -4,9 +4,11 @@
  */
 #include "process.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 int kashim_parse_pid(const char *text, pid_t *pid)
@@ -43,8 +45,9 @@ static int kashim_yama_scope(void)
 	return text[0] - '0';
 }
 
-void kashim_explain_denied(const char *tool, const char *retry, const char *action,
-			   pid_t pid, const char *name, const char *what)
+/* kashim_explain_unreached for a refusal (EACCES, EPERM). */
+static void kashim_explain_denied(const char *tool, const char *retry, const char *action,
+				  pid_t pid, const char *name, const char *what)
 {
 	int scope = kashim_yama_scope();
 
@@ -71,6 +74,21 @@ void kashim_explain_denied(const char *tool, const char *retry, const char *acti
 			"  root included, until the next boot.\n");
 		break;
 	}
+}
+
+void kashim_explain_unreached(const char *tool, const char *retry, const char *action,
+			      pid_t pid, const char *name, int error, const char *what)
+{
+	if (error == EACCES || error == EPERM)
+		kashim_explain_denied(tool, retry, action, pid, name, what);
+	else if (error == ENOENT || error == ESRCH)
+		fprintf(stderr, "%s: PID %ld: no such process\n", tool, (long)pid);
+	else if (error == ENOSYS)
+		fprintf(stderr, "%s: PID %ld (%s): %s: needs Linux 5.6 or later\n", tool,
+			(long)pid, name, what);
+	else
+		fprintf(stderr, "%s: PID %ld (%s): %s: %s\n", tool, (long)pid, name, what,
+			strerror(error));
 }
 
 void kashim_process_identity(pid_t pid, struct kashim_identity *who)

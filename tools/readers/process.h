@@ -14,14 +14,15 @@
 int kashim_parse_pid(const char *text, pid_t *pid);
 
 /*
- * Say plainly on stderr that permission over process pid (called name)
- * was denied while doing what, and what would grant it. tool is the
- * command's name ("kashim-inspect"), retry how to run it again as root
+ * Say plainly on stderr why process pid (called name) could not be
+ * reached while doing what, error being the errno that stopped it: for a
+ * refusal, also what would grant the permission. tool is the command's
+ * name ("kashim-inspect"), retry how to run it again as root
  * ("kashim-inspect 4242"), action what it needs the permission for
  * ("Reading").
  */
-void kashim_explain_denied(const char *tool, const char *retry, const char *action,
-			   pid_t pid, const char *name, const char *what);
+void kashim_explain_unreached(const char *tool, const char *retry, const char *action,
+			      pid_t pid, const char *name, int error, const char *what);
 
 /*
  * The names KASHIM_PROGRAMS is matched against, for process pid: the

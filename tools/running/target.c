@@ -65,9 +65,5 @@ void kashim_target_failed(const struct kashim_target *t, int error, const char *
 	char retry[64];
 
 	snprintf(retry, sizeof retry, "kashim --pid %ld", (long)t->pid);
-	if (error == EACCES || error == EPERM)
-		kashim_explain_denied("kashim", retry, "Changing", t->pid, t->name, what);
-	else
-		fprintf(stderr, "kashim: PID %ld (%s): %s: %s\n", (long)t->pid, t->name, what,
-			strerror(error));
+	kashim_explain_unreached("kashim", retry, "Changing", t->pid, t->name, error, what);
 }
