@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 /* Say why a whole process, or its sockets' options, could not be read. */
-static void kashim_unreadable(const struct kashim_inspect_process *p, int error, const char *what)
+static void kashim_say_unreadable(const struct kashim_inspect_process *p, int error, const char *what)
 {
 	char retry[64];
 
@@ -71,14 +71,14 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 	if (kashim_list_socket_fds(pid, &fds, &nfds) != 0) {
 		p->error = errno;
 		if (!quiet)
-			kashim_unreadable(p, p->error, what);
+			kashim_say_unreadable(p, p->error, what);
 		return -1;
 	}
 	if (kashim_tcp_table_read(pid, &table) != 0) {
 		p->error = errno;
 		snprintf(what, sizeof what, "reading /proc/%ld/net/tcp", (long)pid);
 		if (!quiet)
-			kashim_unreadable(p, p->error, what);
+			kashim_say_unreadable(p, p->error, what);
 		free(fds);
 		return -1;
 	}
@@ -112,7 +112,7 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 	if (options_errno != 0) {
 		snprintf(what, sizeof what, "duplicating its sockets (pidfd_getfd)");
 		if (!quiet)
-			kashim_unreadable(p, options_errno, what);
+			kashim_say_unreadable(p, options_errno, what);
 		return -1;
 	}
 	return 0;

@@ -33,7 +33,7 @@ static void kashim_warn_file(const char *message)
 }
 
 /* A bad value, with what is kept instead, or a note. */
-static void kashim_warn(enum kashim_var var, int result, const char *message)
+static void kashim_warn_value(enum kashim_var var, int result, const char *message)
 {
 	kashim_say_value(var, result, message, kashim_warn_file);
 }
@@ -52,7 +52,7 @@ int kashim_server_init(struct kashim_server *server, const char *command)
 	server->notify_fd = -1;
 	kashim_identity_from(&who, command, command);
 	kashim_conffile_read(&file, kashim_conf_path, &who, kashim_warn_file);
-	kashim_config_load_layered(&server->cfg, &file, kashim_getenv, kashim_warn, NULL);
+	kashim_config_load_layered(&server->cfg, &file, kashim_getenv, kashim_warn_value, NULL);
 	programs = kashim_layered_value(&file, kashim_getenv, KASHIM_VAR_PROGRAMS, &line);
 	/* cfg.selected judged kashim itself; each caller is judged instead */
 	if (programs != NULL && kashim_parse(&scratch, KASHIM_VAR_PROGRAMS, programs, message,
