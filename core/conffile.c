@@ -56,7 +56,6 @@ static void kashim_conf_section(struct kashim_conf_walk *walk, unsigned number, 
 				size_t length)
 {
 	struct kashim_list_error error;
-	int selected = 0;
 
 	walk->section = 1;
 	walk->applies = 0;
@@ -66,16 +65,16 @@ static void kashim_conf_section(struct kashim_conf_walk *walk, unsigned number, 
 		return;
 	}
 	line[length - 1] = '\0';
-	if (walk->who == NULL) {
-		kashim_read_identity(&walk->self);
-		walk->who = &walk->self;
-	}
-	if (kashim_parse_programs(line + 1, walk->who, &selected, &error) != 0) {
+	if (kashim_parse_programs(line + 1, &error) != 0) {
 		line[length - 1] = ']';
 		kashim_conf_warn(walk, number, error.problem, line, length);
 		return;
 	}
-	walk->applies = selected;
+	if (walk->who == NULL) {
+		kashim_read_identity(&walk->self);
+		walk->who = &walk->self;
+	}
+	walk->applies = kashim_programs_select(line + 1, walk->who);
 }
 
 /* A NAME=value line: keep value for its variable if it applies here. */

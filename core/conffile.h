@@ -66,13 +66,16 @@ const char *kashim_layered_value(const struct kashim_conffile *file,
 /*
  * kashim_config_load over the environment (env, or NULL to read none: a
  * setuid program's) layered over file (NULL, or as kashim_conffile_read
- * left it): each variable takes env's value, else the file's. warn hears
- * about a file's value with "PATH:LINE: " before the message. Not
- * reentrant (kashim_config_load's lookup takes no context): call it from
- * one thread at a time, as the library's initialisation and the tools do.
+ * left it): each variable takes env's value, else the file's. The
+ * settings are for the program who (NULL: this process, whose names are
+ * read only when there is a KASHIM_PROGRAMS): returns whether
+ * KASHIM_PROGRAMS selects it (kashim_programs_select), and warn hears
+ * nothing when it does not; else warn hears about each bad value, about
+ * a file's with "PATH:LINE: " before the message.
  */
-void kashim_config_load_layered(struct kashim_config *cfg, const struct kashim_conffile *file,
-				const char *(*env)(const char *name), kashim_warn_fn *warn,
-				const struct kashim_system_timers *system);
+int kashim_config_load_layered(struct kashim_config *cfg, const struct kashim_conffile *file,
+			       const char *(*env)(const char *name), kashim_warn_fn *warn,
+			       const struct kashim_identity *who,
+			       const struct kashim_system_timers *system);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * kashim's configuration: the KASHIM_* environment variables parsed once
  * into a struct that is never written again. Every variable is one row of
- * the table in config_table.c; parsing (parse.c), loading the environment
- * (env.c) and reading /proc (proc.c) are driven by it. No preloading
- * needed, so all of it links into unit tests, fuzzers and tools.
+ * the table in config_table.c; parsing (parse.c, which reads nothing but
+ * its text), loading the environment (env.c) and reading /proc (proc.c)
+ * are driven by it. No preloading needed, so all of it links into unit
+ * tests, fuzzers and tools.
  */
 #ifndef KASHIM_CONFIG_H
 #define KASHIM_CONFIG_H
@@ -64,7 +65,8 @@ struct kashim_system_timers {
 };
 
 /* Each int is the field of one variable (its table row's field), but
- * for the last two, which kashim_config_load derives. */
+ * for the last two, which kashim_config_load derives. The lists' contents
+ * (ports, programs) sit beside their fields. */
 struct kashim_config {
 	int enabled;      /* 0: every socket is left untouched */
 	int debug;        /* 1: log the config and every configured socket */
@@ -74,8 +76,14 @@ struct kashim_config {
 	int user_timeout; /* milliseconds, or KASHIM_UNSET */
 	int sides;        /* KASHIM_SIDE_* bits of the sides to configure */
 	int policy;       /* KASHIM_POLICY_* */
-	int selected;     /* 0: KASHIM_PROGRAMS leaves this program alone */
+	int every_program; /* 1: no KASHIM_PROGRAMS, so every program is selected */
 	int every_port;   /* 1: no KASHIM_PORTS, so no port is ever looked up */
+	/* KASHIM_PROGRAMS as given, a list kashim_parse accepted, or NULL when
+	 * every_program is 1. Not a verdict: kashim_programs_select judges a
+	 * process by it. It points into the text the loader was given (the
+	 * environment, /etc/kashim.conf's buffer), so it is judged while that
+	 * text lives: the library judges itself once, at its start. */
+	const char *programs;
 	/* Bit p set (port_bits.h): port p is selected. Only read when
 	 * every_port is 0. A static bitmap: no allocation, O(1) lookup. */
 	unsigned char ports[KASHIM_PORT_BYTES];
@@ -106,14 +114,14 @@ enum kashim_var kashim_find_var(const char *name, size_t length);
 
 /*
  * Parse text as var's value straight into cfg's field for var (for
- * KASHIM_PORTS the bitmap too; for KASHIM_PROGRAMS whether this process,
- * kashim_read_identity, is selected). KASHIM_USER_TIMEOUT=auto is stored
- * as KASHIM_AUTO; kashim_config_load resolves it. On KASHIM_REJECTED, err
+ * KASHIM_PORTS the bitmap too; for KASHIM_PROGRAMS cfg->programs, which
+ * then points at text). KASHIM_USER_TIMEOUT=auto is stored as
+ * KASHIM_AUTO; kashim_config_load resolves it. On KASHIM_REJECTED, err
  * has one line naming the variable, the value and what is accepted, e.g.
  * KASHIM_KEEPCNT="200" is out of range (1-127), and cfg's field is as it
  * was. On KASHIM_NOTED the value is stored, and err says what looks like
- * a mistake (a user timeout under a second). Never allocates; safe in a
- * signal handler.
+ * a mistake (a user timeout under a second). Reads nothing but text and
+ * the table; never allocates; safe in a signal handler.
  */
 int kashim_parse(struct kashim_config *cfg, enum kashim_var var, const char *text,
 		 char *err, size_t err_size);
@@ -123,7 +131,7 @@ void kashim_config_defaults(struct kashim_config *cfg);
 
 /*
  * The field var is parsed into: its value, or in KASHIM_PORTS' case
- * every_port, in KASHIM_PROGRAMS' selected.
+ * every_port, in KASHIM_PROGRAMS' every_program.
  */
 int kashim_config_field(const struct kashim_config *cfg, enum kashim_var var);
 
@@ -137,21 +145,28 @@ int *kashim_config_field_at(struct kashim_config *cfg, enum kashim_var var);
  */
 typedef void kashim_warn_fn(enum kashim_var var, int result, const char *message);
 
+/* kashim_config_load's sources: name's text (NULL when unset), and whom
+ * to tell about a value; context is the caller's, passed back as is. */
+typedef const char *kashim_lookup_fn(void *context, const char *name);
+typedef void kashim_load_warn_fn(void *context, enum kashim_var var, int result,
+				 const char *message);
+
 /*
- * Fill cfg from lookup(name) (getenv, or a test's table). For each value
- * that does not parse, or is worth a note, warn is called once, and a bad
- * value's option keeps its default. KASHIM_PROGRAMS is read first: a
- * program it leaves out gets no warning at all. warn may be NULL.
+ * Fill cfg from lookup(context, name) (the environment, options, a test's
+ * table). For each value that does not parse, or is worth a note, warn is
+ * called once (unless NULL), and a bad value's option keeps its default.
+ * KASHIM_PROGRAMS is read first, so that warn may judge cfg->programs
+ * already: a program it leaves out may stay silent (the library's does).
  * KASHIM_USER_TIMEOUT=auto is resolved with system's values for any timer
  * that is not configured; a NULL system means read them with
  * kashim_read_system_timers, and only if auto or KASHIM_POLICY=respect
  * needs them (respect keeps them in cfg->system).
  */
-void kashim_config_load(struct kashim_config *cfg,
-			const char *(*lookup)(const char *name), kashim_warn_fn *warn,
+void kashim_config_load(struct kashim_config *cfg, kashim_lookup_fn *lookup,
+			kashim_load_warn_fn *warn, void *context,
 			const struct kashim_system_timers *system);
 
-/* getenv, as kashim_config_load's lookup (getenv's own returns char *). */
+/* getenv, as kashim_config_load_layered's env (getenv's own returns char *). */
 const char *kashim_getenv(const char *name);
 
 /*
@@ -161,6 +176,27 @@ const char *kashim_getenv(const char *name);
  */
 void kashim_say_value(enum kashim_var var, int result, const char *message,
 		      void (*say)(const char *line));
+
+/*
+ * kashim_config_load over the tools' options: values[var] (an option's
+ * text, or NULL) over the environment's. Strict, as the tools are: returns
+ * 0, or -1 with err holding the message of the first bad value in the
+ * table's order.
+ */
+int kashim_config_load_options(struct kashim_config *cfg,
+			       const char *const values[KASHIM_VAR_COUNT], char *err,
+			       size_t err_size);
+
+/*
+ * Does the list programs (cfg->programs, or a [section]'s: a list
+ * kashim_parse accepted; NULL selects every program) select the program
+ * who? A name matches when it equals either of who's names. With no plain
+ * names every program is selected; a !name excludes, and wins over a
+ * plain name. The one judge of KASHIM_PROGRAMS: the library judges itself
+ * with it, the tools each process they reach. Reads nothing but its
+ * arguments.
+ */
+int kashim_programs_select(const char *programs, const struct kashim_identity *who);
 
 /*
  * Warn, once each, about names in envp (NAME=VALUE strings, NULL-ended)
@@ -197,8 +233,8 @@ int kashim_port_selected(const struct kashim_config *cfg, unsigned port);
 
 /*
  * Write var's value in cfg as its variable takes it ("22,8000-8100",
- * "accept", "respect", "31", "-1" when unset) into buf; returns the length
- * written, cut at size - 1.
+ * "nginx,!curl", "accept", "respect", "31", "-1" when unset; "all" for
+ * lists not given) into buf; returns the length written, cut at size - 1.
  */
 size_t kashim_format_value(const struct kashim_config *cfg, enum kashim_var var,
 			   char *buf, size_t size);

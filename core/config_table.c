@@ -106,9 +106,9 @@ static const struct kashim_var_row kashim_rows[KASHIM_VAR_COUNT] = {
 	[KASHIM_VAR_PROGRAMS] = {
 		.name = "KASHIM_PROGRAMS", .kind = KASHIM_KIND_PROGRAMS,
 		.min = 0, .max = 0, .range_unit = "",
-		.field = KASHIM_FIELD(selected), .initial = 1,
+		.field = KASHIM_FIELD(every_program), .initial = 1,
 		.default_words = "every program", .fallback = "keeping every program",
-		.key = "selected", .shown_unit = "",
+		.key = "programs", .shown_unit = "",
 		.option = "programs", .metavar = "LIST",
 		.help = "only these programs, by executable name or argv[0]",
 		.accepts = "program names, not paths, comma-separated; !name excludes (nginx,redis-server or !curl)",

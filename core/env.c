@@ -19,17 +19,17 @@
  * passed to warn; nothing is said when warn is NULL.
  */
 static void kashim_load_var(struct kashim_config *cfg, enum kashim_var var,
-			    const char *(*lookup)(const char *name), kashim_warn_fn *warn)
+			    kashim_lookup_fn *lookup, kashim_load_warn_fn *warn, void *context)
 {
 	char message[KASHIM_MESSAGE_MAX];
-	const char *text = lookup(kashim_var_name(var));
+	const char *text = lookup(context, kashim_var_name(var));
 	int result;
 
 	if (text == NULL)
 		return;
 	result = kashim_parse(cfg, var, text, message, sizeof message);
 	if (warn != NULL && result != KASHIM_ACCEPTED)
-		warn(var, result, message);
+		warn(context, var, result, message);
 }
 
 /* The timer in force: ours if configured, else the system's. */
@@ -61,21 +61,19 @@ static int kashim_resolve_auto(const struct kashim_config *cfg,
 							: (int)(seconds * 1000);
 }
 
-void kashim_config_load(struct kashim_config *cfg,
-			const char *(*lookup)(const char *name), kashim_warn_fn *warn,
+void kashim_config_load(struct kashim_config *cfg, kashim_lookup_fn *lookup,
+			kashim_load_warn_fn *warn, void *context,
 			const struct kashim_system_timers *system)
 {
 	int i;
 
 	kashim_config_defaults(cfg);
-	/* First who is selected: a program KASHIM_PROGRAMS leaves out hears
-	 * nothing about a container-wide variable it never uses. */
-	kashim_load_var(cfg, KASHIM_VAR_PROGRAMS, lookup, warn);
-	if (!cfg->selected)
-		warn = NULL;
+	/* First the programs: a warning about any other value can then be
+	 * kept from a program they leave out (kashim_config_load_layered). */
+	kashim_load_var(cfg, KASHIM_VAR_PROGRAMS, lookup, warn, context);
 	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
 		if (i != KASHIM_VAR_PROGRAMS)
-			kashim_load_var(cfg, (enum kashim_var)i, lookup, warn);
+			kashim_load_var(cfg, (enum kashim_var)i, lookup, warn, context);
 	}
 	/* respect tells the program's own timers from the system's */
 	if (cfg->policy == KASHIM_POLICY_RESPECT) {

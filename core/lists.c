@@ -131,14 +131,12 @@ static struct kashim_item kashim_program_name(const struct kashim_item *item, in
 	return name;
 }
 
-int kashim_parse_programs(const char *text, const struct kashim_identity *who,
-			  int *selected, struct kashim_list_error *error)
+int kashim_parse_programs(const char *text, struct kashim_list_error *error)
 {
 	struct kashim_item item;
-	int any_plain = 0, named = 0, excluded_here = 0;
 
 	while (kashim_next_item(&text, &item)) {
-		int excluded, matches;
+		int excluded;
 		struct kashim_item name = kashim_program_name(&item, &excluded);
 
 		if (item.length == 0)
@@ -149,6 +147,19 @@ int kashim_parse_programs(const char *text, const struct kashim_identity *who,
 			return kashim_fail(error, "names a path, not a program", &item);
 		if (name.length > KASHIM_NAME_MAX)
 			return kashim_fail(error, "has a name longer than 255 bytes", &item);
+	}
+	return 0;
+}
+
+int kashim_programs_select(const char *programs, const struct kashim_identity *who)
+{
+	struct kashim_item item;
+	int any_plain = 0, named = 0, excluded_here = 0;
+
+	while (kashim_next_item(&programs, &item)) {
+		int excluded, matches;
+		struct kashim_item name = kashim_program_name(&item, &excluded);
+
 		matches = (who->exe[0] != '\0' && kashim_item_is(&name, who->exe)) ||
 			  (who->argv0[0] != '\0' && kashim_item_is(&name, who->argv0));
 		if (!excluded)
@@ -158,14 +169,5 @@ int kashim_parse_programs(const char *text, const struct kashim_identity *who,
 		else if (matches)
 			named = 1;
 	}
-	*selected = !excluded_here && (named || !any_plain);
-	return 0;
-}
-
-int kashim_programs_select(const char *text, const struct kashim_identity *who)
-{
-	struct kashim_list_error error;
-	int selected = 1;
-
-	return kashim_parse_programs(text, who, &selected, &error) == 0 ? selected : 1;
+	return !excluded_here && (named || !any_plain);
 }

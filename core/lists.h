@@ -1,6 +1,7 @@
 /*
  * The comma-separated KASHIM_* values: KASHIM_SIDES, KASHIM_PORTS and
- * KASHIM_PROGRAMS. Private to parse.c, which puts problems into words.
+ * KASHIM_PROGRAMS. Private to parse.c, which puts problems into words,
+ * and conffile.c, whose [sections] are program lists.
  */
 #ifndef KASHIM_LISTS_H
 #define KASHIM_LISTS_H
@@ -31,20 +32,11 @@ int kashim_parse_ports(const char *text, unsigned char *ports,
 		       struct kashim_list_error *error);
 
 /*
- * Program names, "nginx,redis-server" or "!curl", matched against who as
- * they are read: a name matches when it equals either of who's names.
- * With no plain names every program is selected; a !name excludes, and
- * wins over a plain name. Returns 0 with *selected set, or -1 with *error
- * filled.
+ * Program names, "nginx,redis-server" or "!curl": names, not paths, each
+ * at most 255 bytes, none empty. Returns 0, or -1 with *error filled.
+ * Only checks: kashim_programs_select (config.h) judges a process by a
+ * list this accepted.
  */
-int kashim_parse_programs(const char *text, const struct kashim_identity *who,
-			  int *selected, struct kashim_list_error *error);
-
-/*
- * Does the list text select the program who (every program, when text is
- * not a valid list)? For the tools, which match one list against many
- * processes; the library matches itself while parsing.
- */
-int kashim_programs_select(const char *text, const struct kashim_identity *who);
+int kashim_parse_programs(const char *text, struct kashim_list_error *error);
 
 #endif

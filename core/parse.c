@@ -246,7 +246,6 @@ static int kashim_parse_list(struct kashim_config *cfg, const struct kashim_var_
 			     const char *text, char *err, size_t err_size)
 {
 	struct kashim_list_error error;
-	struct kashim_identity who;
 	int value;
 
 	switch (row->kind) {
@@ -263,11 +262,11 @@ static int kashim_parse_list(struct kashim_config *cfg, const struct kashim_var_
 		cfg->every_port = 0;
 		return KASHIM_ACCEPTED;
 	case KASHIM_KIND_PROGRAMS:
-		/* Who we are is only worth a readlink when someone asks. */
-		kashim_read_identity(&who);
-		if (kashim_parse_programs(text, &who, &value, &error) != 0)
+		/* Only checked: kept as given, judged by kashim_programs_select. */
+		if (kashim_parse_programs(text, &error) != 0)
 			return kashim_reject_list(row, text, &error, err, err_size);
-		cfg->selected = value;
+		cfg->programs = text;
+		cfg->every_program = 0;
 		return KASHIM_ACCEPTED;
 	default:
 		return KASHIM_REJECTED;

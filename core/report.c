@@ -12,7 +12,9 @@
 
 /*
  * " key=value" for each variable of the group (the timers, or the scope)
- * that is not at its default, in the table's order.
+ * that is not at its default, in the table's order. Not KASHIM_PROGRAMS:
+ * a list of programs says nothing about a socket, and whoever judges it
+ * says what it found (kashim_report_unselected, the supervisor).
  */
 static size_t kashim_describe_group(const struct kashim_config *cfg, int timers,
 				    char *buf, size_t size)
@@ -24,8 +26,8 @@ static size_t kashim_describe_group(const struct kashim_config *cfg, int timers,
 		enum kashim_var var = (enum kashim_var)i;
 		const struct kashim_var_row *row = kashim_row(var);
 
-		if (row->kind == KASHIM_KIND_SWITCH || kashim_is_timer(var) != timers ||
-		    kashim_is_default(cfg, var))
+		if (row->kind == KASHIM_KIND_SWITCH || row->kind == KASHIM_KIND_PROGRAMS ||
+		    kashim_is_timer(var) != timers || kashim_is_default(cfg, var))
 			continue;
 		len += kashim_format(buf + len, size - len, " %s=", row->key);
 		len += kashim_format_value(cfg, var, buf + len, size - len);

@@ -28,6 +28,7 @@ void kashim_config_defaults(struct kashim_config *cfg)
 
 	for (i = 0; i < KASHIM_VAR_COUNT; i++)
 		*kashim_config_field_at(cfg, (enum kashim_var)i) = kashim_row((enum kashim_var)i)->initial;
+	cfg->programs = NULL;
 }
 
 int kashim_is_default(const struct kashim_config *cfg, enum kashim_var var)
@@ -83,6 +84,8 @@ size_t kashim_format_value(const struct kashim_config *cfg, enum kashim_var var,
 				     value == KASHIM_POLICY_RESPECT ? "respect" : "override");
 	case KASHIM_KIND_PORTS:
 		return kashim_format_ports(cfg, buf, size);
+	case KASHIM_KIND_PROGRAMS:
+		return kashim_format(buf, size, "%s", cfg->every_program ? "all" : cfg->programs);
 	default:
 		return kashim_format(buf, size, "%d", value);
 	}

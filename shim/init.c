@@ -58,7 +58,7 @@ static void kashim_warn_value(enum kashim_var var, int result, const char *messa
 	kashim_say_value(var, result, message, kashim_warn);
 }
 
-int kashim_load_config(struct kashim_config *cfg, int libc_ahead)
+int kashim_load_config(struct kashim_config *cfg, int libc_ahead, int *selected)
 {
 	char described[400];
 	int secure;
@@ -75,21 +75,22 @@ int kashim_load_config(struct kashim_config *cfg, int libc_ahead)
 	/* Whatever the load has to say about the configuration waits for a
 	 * TCP socket, from here to shim.c's kashim_notice_settle. */
 	kashim_notice_hold();
+	*selected = 0;
 	secure = getauxval(AT_SECURE) != 0;
 	if (kashim_conffile_read(&kashim_file, kashim_conf_path, NULL, kashim_warn) !=
 		    KASHIM_CONF_READ &&
 	    secure)
 		return secure;
-	kashim_config_load_layered(cfg, &kashim_file, secure ? NULL : kashim_getenv,
-				   kashim_warn_value, NULL);
-	if (cfg->selected && !secure)
+	*selected = kashim_config_load_layered(cfg, &kashim_file, secure ? NULL : kashim_getenv,
+					       kashim_warn_value, NULL, NULL);
+	if (*selected && !secure)
 		kashim_check_names(environ, kashim_warn);
 	/* Said at once: with libc ahead, no socket call ever reaches kashim
 	 * to say it later. */
-	if (libc_ahead && cfg->enabled && cfg->selected)
+	if (libc_ahead && cfg->enabled && *selected)
 		kashim_log("libc is ahead of libkashim.so in LD_PRELOAD, so accept and "
 			   "connect never reach kashim; put libkashim.so first");
-	if (cfg->debug && !cfg->selected) {
+	if (cfg->debug && !*selected) {
 		kashim_report_unselected();
 	} else if (cfg->debug) {
 		kashim_describe_config(cfg, described, sizeof described);

@@ -98,7 +98,7 @@ ssize_t kashim_own_sendmsg(int fd, const struct msghdr *msg, int flags);
 
 static void kashim_init(void)
 {
-	int libc_ahead = 0, secure, inherited = 0;
+	int libc_ahead = 0, secure, selected, inherited = 0;
 
 	KASHIM_BIND(accept, kashim_accept_fn);
 	KASHIM_BIND(accept4, kashim_accept4_fn);
@@ -108,10 +108,10 @@ static void kashim_init(void)
 	KASHIM_BIND(sendto, kashim_sendto_fn);
 	KASHIM_BIND(sendmsg, kashim_sendmsg_fn);
 
-	secure = kashim_load_config(&kashim_cfg, libc_ahead);
-	kashim_accept_side = kashim_cfg.enabled && kashim_cfg.selected &&
+	secure = kashim_load_config(&kashim_cfg, libc_ahead, &selected);
+	kashim_accept_side = kashim_cfg.enabled && selected &&
 			     (kashim_cfg.sides & KASHIM_SIDE_ACCEPT) != 0;
-	kashim_connect_side = kashim_cfg.enabled && kashim_cfg.selected &&
+	kashim_connect_side = kashim_cfg.enabled && selected &&
 			      (kashim_cfg.sides & KASHIM_SIDE_CONNECT) != 0;
 	if (kashim_accept_side && !secure)
 		inherited = kashim_configure_inherited(&kashim_cfg, getenv("LISTEN_FDS"),

@@ -166,11 +166,13 @@ rejects() { # VAR VALUE PROBLEM
 	assert_value ports 1,65535
 }
 
-@test "KASHIM_PROGRAMS: names, not paths; the value is whether config-check is selected" {
-	accepts KASHIM_PROGRAMS nginx 0
-	accepts KASHIM_PROGRAMS 'nginx,redis-server,!curl' 0
-	accepts KASHIM_PROGRAMS 'nginx,config-check' 1
-	accepts KASHIM_PROGRAMS '!curl' 1
+@test "KASHIM_PROGRAMS: names, not paths; the value is the list as given, judged apart" {
+	accepts KASHIM_PROGRAMS nginx nginx
+	accepts KASHIM_PROGRAMS 'nginx,redis-server,!curl' 'nginx,redis-server,!curl'
+	accepts KASHIM_PROGRAMS 'nginx,config-check' 'nginx,config-check'
+	accepts KASHIM_PROGRAMS '!curl' '!curl'
+	run env -u KASHIM_PROGRAMS "$CONFIG_CHECK" --env
+	assert_value programs all
 	rejects KASHIM_PROGRAMS /usr/sbin/nginx 'names a path, not a program "/usr/sbin/nginx"'
 	rejects KASHIM_PROGRAMS '!' "has an empty name after '!'"
 	rejects KASHIM_PROGRAMS nginx,,curl "has an empty item"

@@ -12,7 +12,9 @@
  * Input with the top bit set: the rest is a whole environment. Twelve bytes
  * of system timers, then the values of variables 0, 1, ... separated by
  * 0xff bytes; a value starting with 0xfe is unset. kashim_config_load reads
- * it through a lookup table.
+ * it through a lookup table; the KASHIM_PROGRAMS it keeps is judged for
+ * the names "nginx" and "sshd", as a test of the judge against a plain
+ * reading of the list.
  *
  * Input whose first byte is 0x7f: the rest is a configuration file
  * (/etc/kashim.conf's format), parsed for a program whose executable is
@@ -73,7 +75,7 @@ static void check_field(const struct kashim_config *cfg, enum kashim_var var)
 	else if (row->kind == KASHIM_KIND_PORTS)
 		require(field == 0); /* every_port: a list was stored */
 	else if (row->kind == KASHIM_KIND_PROGRAMS)
-		require(field == 0 || field == 1);
+		require(field == 0 && cfg->programs != NULL); /* every_program: a list was kept */
 	else
 		require(field >= row->min && field <= row->max);
 }
@@ -149,25 +151,64 @@ static void fuzz_one(enum kashim_var var, const uint8_t *data, size_t size)
 static char *env_values[KASHIM_VAR_COUNT];
 static int env_warnings[KASHIM_VAR_COUNT];
 
-static const char *env_lookup(const char *name)
+static const char *env_lookup(void *context, const char *name)
 {
+	char *const *values = context;
 	int i;
 
 	for (i = 0; i < KASHIM_VAR_COUNT; i++)
 		if (strcmp(name, kashim_var_name((enum kashim_var)i)) == 0)
-			return env_values[i];
+			return values[i];
 	fprintf(stderr, "fuzz-config: kashim_config_load asked for %s, not a variable\n", name);
 	abort();
 }
 
-static void env_warn(enum kashim_var var, int result, const char *message)
+static void env_warn(void *context, enum kashim_var var, int result, const char *message)
 {
+	(void)context;
 	require(var < KASHIM_VAR_COUNT);
 	require(result == KASHIM_REJECTED || result == KASHIM_NOTED);
 	require(kashim_find_var(message, strcspn(message, "=")) == var);
 	require(env_values[var] != NULL);
 	env_warnings[var]++;
 	check_message(var, message);
+}
+
+/* The names fuzz_load's KASHIM_PROGRAMS and fuzz_file's sections are judged for. */
+static const struct kashim_identity fuzz_who = { "nginx", "sshd" };
+
+/* Is name (length bytes) one of who's names? */
+static int names_who(const char *name, size_t length, const struct kashim_identity *who)
+{
+	return (strlen(who->exe) == length && memcmp(name, who->exe, length) == 0) ||
+	       (strlen(who->argv0) == length && memcmp(name, who->argv0, length) == 0);
+}
+
+/*
+ * KASHIM_PROGRAMS' rule read plainly, as the manual page words it: no
+ * list selects every program; a !name naming who leaves it out; else a
+ * plain name naming who selects it, and a list of !names only selects
+ * every program it does not name.
+ */
+static int plainly_selected(const char *programs, const struct kashim_identity *who)
+{
+	int plain = 0, named = 0;
+	const char *p = programs;
+
+	if (programs == NULL)
+		return 1;
+	while (*p != '\0') {
+		size_t length = strcspn(p, ",");
+
+		if (p[0] == '!' && names_who(p + 1, length - 1, who))
+			return 0;
+		if (p[0] != '!') {
+			plain = 1;
+			named |= names_who(p, length, who);
+		}
+		p += length + (p[length] == ',');
+	}
+	return named || !plain;
 }
 
 static int read_timer(const uint8_t **data, size_t *size)
@@ -222,15 +263,18 @@ static void fuzz_load(const uint8_t *data, size_t size)
 	}
 
 	memset(&cfg, 0x5a, sizeof cfg);
-	kashim_config_load(&cfg, env_lookup, env_warn, &system);
+	kashim_config_load(&cfg, env_lookup, env_warn, env_values, &system);
 	require(cfg.user_timeout != KASHIM_AUTO);
+	require(cfg.every_program == (cfg.programs == NULL));
+	require(cfg.programs == NULL || cfg.programs == env_values[KASHIM_VAR_PROGRAMS]);
+	require(kashim_programs_select(cfg.programs, &fuzz_who) ==
+		plainly_selected(cfg.programs, &fuzz_who));
 
 	/* Each variable: warned about exactly when it does not parse or is
-	 * worth a note, unless KASHIM_PROGRAMS left this program out; and the
-	 * config holds what kashim_parse makes of it (auto resolved). */
+	 * worth a note; and the config holds what kashim_parse makes of it
+	 * (auto resolved). */
 	for (i = 0; i < KASHIM_VAR_COUNT; i++) {
 		enum kashim_var var = (enum kashim_var)i;
-		int heard = cfg.selected || var == KASHIM_VAR_PROGRAMS;
 		long value = 0;
 		int result;
 
@@ -240,7 +284,7 @@ static void fuzz_load(const uint8_t *data, size_t size)
 			continue;
 		}
 		result = parse_and_check(var, env_values[i], &value);
-		require(env_warnings[i] == (heard && result != KASHIM_ACCEPTED ? 1 : 0));
+		require(env_warnings[i] == (result != KASHIM_ACCEPTED ? 1 : 0));
 		if (result == KASHIM_REJECTED)
 			require(kashim_is_default(&cfg, var));
 		else if (value == KASHIM_AUTO)
@@ -288,9 +332,8 @@ static void fuzz_file(const uint8_t *data, size_t size)
 {
 	static struct kashim_conffile file;
 	static struct kashim_config cfg;
-	struct kashim_identity who = { "nginx", "sshd" };
 	size_t i;
-	int v;
+	int v, selected;
 
 	if (size > KASHIM_CONF_MAX)
 		size = KASHIM_CONF_MAX;
@@ -301,7 +344,7 @@ static void fuzz_file(const uint8_t *data, size_t size)
 	file.path = FUZZ_CONF_PATH;
 	for (v = 0; v < KASHIM_VAR_COUNT; v++)
 		file.value[v] = NULL;
-	kashim_conffile_parse(&file, size, &who, file_warn);
+	kashim_conffile_parse(&file, size, &fuzz_who, file_warn);
 	require(file.state == KASHIM_CONF_READ);
 	for (v = 0; v < KASHIM_VAR_COUNT; v++) {
 		long value = 0;
@@ -315,7 +358,8 @@ static void fuzz_file(const uint8_t *data, size_t size)
 		require(file.value[v][0] != ' ' && file.value[v][0] != '\t');
 		parse_and_check((enum kashim_var)v, file.value[v], &value);
 	}
-	kashim_config_load_layered(&cfg, &file, NULL, file_warn_value, NULL);
+	selected = kashim_config_load_layered(&cfg, &file, NULL, file_warn_value, &fuzz_who, NULL);
+	require(selected == plainly_selected(cfg.programs, &fuzz_who));
 	require(cfg.user_timeout != KASHIM_AUTO);
 }
 

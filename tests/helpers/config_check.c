@@ -8,9 +8,10 @@
  *   config-check --env       load the whole config from the environment,
  *                            warnings (also about names kashim does not
  *                            read) to stderr, and print it as key=value,
- *                            one line per variable of the table
- *                            (KASHIM_PROGRAMS is matched against this very
- *                            program: config-check, or argv[0] by exec -a)
+ *                            one line per variable of the table, then
+ *                            "selected=1|0": whether KASHIM_PROGRAMS
+ *                            selects this very program (config-check, or
+ *                            argv[0] by exec -a), as the library judges
  *   config-check --conf PATH [--secure]
  *                            the same, with the environment layered over
  *                            the configuration file PATH (over nothing
@@ -53,23 +54,24 @@ int main(int argc, char **argv)
 		static const char *const states[] = { "absent", "ignored", "read" };
 		struct kashim_system_timers system;
 		struct kashim_identity who;
-		int secure = argc == 4;
+		int secure = argc == 4, selected;
 
 		kashim_read_system_timers(&system);
 		if (argc >= 3) {
 			kashim_conffile_read(&file, argv[2], NULL, print_warning);
 			printf("file=%s\n", states[file.state]);
 		}
-		kashim_config_load_layered(&cfg, argc >= 3 ? &file : NULL,
-					   secure ? NULL : kashim_getenv, print_value_warning, &system);
-		if (cfg.selected && !secure)
+		selected = kashim_config_load_layered(&cfg, argc >= 3 ? &file : NULL,
+						      secure ? NULL : kashim_getenv,
+						      print_value_warning, NULL, &system);
+		if (selected && !secure)
 			kashim_check_names(environ, print_warning);
 		kashim_read_identity(&who);
 		for (i = 0; i < KASHIM_VAR_COUNT; i++) {
 			kashim_format_value(&cfg, (enum kashim_var)i, value, sizeof value);
 			printf("%s=%s\n", kashim_row((enum kashim_var)i)->key, value);
 		}
-		printf("exe=%s\nargv0=%s\n", who.exe, who.argv0);
+		printf("selected=%d\nexe=%s\nargv0=%s\n", selected, who.exe, who.argv0);
 		return 0;
 	}
 	var = argc == 3 ? kashim_find_var(argv[1], strlen(argv[1])) : KASHIM_VAR_COUNT;

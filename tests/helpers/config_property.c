@@ -90,13 +90,15 @@ static int kernel_takes(const struct kernel_option *option, long value)
 	return setsockopt(sock, option->level, option->name, &v, sizeof v) == 0;
 }
 
-static const char *lookup_current(const char *name)
+static const char *lookup_current(void *context, const char *name)
 {
+	(void)context;
 	return strcmp(name, kashim_var_name(current_var)) == 0 ? current_text : NULL;
 }
 
-static void warn_current(enum kashim_var var, int result, const char *message)
+static void warn_current(void *context, enum kashim_var var, int result, const char *message)
 {
+	(void)context;
 	(void)var;
 	(void)result;
 	/* a note about a value kashim_parse accepted is expected; a warning is not */
@@ -122,7 +124,7 @@ static void check_accepted(enum kashim_var var, const char *text, long value,
 
 	counts->accepted++;
 	current_text = text;
-	kashim_config_load(&cfg, lookup_current, warn_current, &system_timers);
+	kashim_config_load(&cfg, lookup_current, warn_current, NULL, &system_timers);
 	failed = kashim_configure(&cfg, sock);
 	if (failed != KASHIM_CONFIGURED)
 		violation(failed == KASHIM_NOT_TCP ? "kashim_configure saw no TCP socket"

@@ -71,39 +71,17 @@ void kashim_cgroup_help(FILE *out)
 		"      attach even to the hierarchy's root, or to a cgroup kashim is in\n");
 }
 
-/* Options' values over the environment's, for kashim_config_load. */
-static const char *const *kashim_option_values;
-static char kashim_bad_value[KASHIM_MESSAGE_MAX];
-
-static const char *kashim_lookup(const char *name)
-{
-	enum kashim_var var = kashim_find_var(name, strlen(name));
-
-	if (var == KASHIM_VAR_COUNT)
-		return NULL;
-	if (kashim_option_values[var] != NULL)
-		return kashim_option_values[var];
-	return getenv(name);
-}
-
-static void kashim_keep_bad_value(enum kashim_var var, int result, const char *message)
-{
-	(void)var;
-	if (result == KASHIM_REJECTED && kashim_bad_value[0] == '\0')
-		snprintf(kashim_bad_value, sizeof kashim_bad_value, "%s", message);
-}
-
 void kashim_cgroup_config(struct kashim_config *cfg, const char *const values[KASHIM_VAR_COUNT])
 {
-	kashim_option_values = values;
-	if (kashim_lookup("KASHIM_PROGRAMS") != NULL) {
+	char message[KASHIM_MESSAGE_MAX];
+
+	if (values[KASHIM_VAR_PROGRAMS] != NULL || getenv("KASHIM_PROGRAMS") != NULL) {
 		fprintf(stderr, "kashim: KASHIM_PROGRAMS (--programs) cannot scope a cgroup: the "
 			"cgroup is the scope; nothing was attached\n");
 		exit(KASHIM_EXIT_FAILURE);
 	}
-	kashim_config_load(cfg, kashim_lookup, kashim_keep_bad_value, NULL);
-	if (kashim_bad_value[0] != '\0') {
-		fprintf(stderr, "kashim: %s; nothing was attached\n", kashim_bad_value);
+	if (kashim_config_load_options(cfg, values, message, sizeof message) != 0) {
+		fprintf(stderr, "kashim: %s; nothing was attached\n", message);
 		exit(KASHIM_EXIT_FAILURE);
 	}
 }

@@ -8,7 +8,6 @@
  */
 #include "missing.h"
 #include "core/config.h"
-#include "core/lists.h"
 #include "core/log.h"
 #include "prometheus.h"
 #include "tools/readers/systemd_unit.h"
@@ -27,37 +26,26 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The environment kashim_lookup reads: the process's, at its exec. */
-static const char *kashim_environ;
-static size_t kashim_environ_length;
+/* A process's environment at its exec, "A=1\0B=2\0", as it reads it. */
+struct kashim_environ {
+	char *text;
+	size_t length;
+};
 
-/* NAME's value in kashim_environ ("A=1\0B=2\0"), or NULL. */
-static const char *kashim_environ_get(const char *name)
+/* NAME's value in env, or NULL; kashim_config_load's lookup. */
+static const char *kashim_environ_get(void *context, const char *name)
 {
+	const struct kashim_environ *env = context;
 	size_t name_length = strlen(name), at = 0;
 
-	while (kashim_environ != NULL && at < kashim_environ_length) {
-		const char *entry = kashim_environ + at;
+	while (env->text != NULL && at < env->length) {
+		const char *entry = env->text + at;
 
 		if (strncmp(entry, name, name_length) == 0 && entry[name_length] == '=')
 			return entry + name_length + 1;
 		at += strlen(entry) + 1;
 	}
 	return NULL;
-}
-
-/* kashim_config_load's lookup; KASHIM_PROGRAMS is judged for the process apart. */
-static const char *kashim_lookup(const char *name)
-{
-	return strcmp(name, "KASHIM_PROGRAMS") == 0 ? NULL : kashim_environ_get(name);
-}
-
-/* The library warns and falls back; so does the judgement here, silently. */
-static void kashim_ignore_warning(enum kashim_var var, int result, const char *message)
-{
-	(void)var;
-	(void)result;
-	(void)message;
 }
 
 /* Add a reason to p, once. */
@@ -79,27 +67,28 @@ static void kashim_why(struct kashim_inspect_process *p, const char *fmt, ...)
 		memcpy(p->why[p->nwhy++], line, sizeof line);
 }
 
-/* NAME="value" of the process's environment, quoted for a line. */
-static const char *kashim_setting(char *buf, size_t size, const char *name)
+/* NAME="value" of env, quoted for a line. */
+static const char *kashim_setting(char *buf, size_t size, struct kashim_environ *env,
+				  const char *name)
 {
 	char quoted[96];
 
-	kashim_quote(quoted, sizeof quoted, kashim_environ_get(name), 64);
+	kashim_quote(quoted, sizeof quoted, kashim_environ_get(env, name), 64);
 	snprintf(buf, size, "%s=%s", name, quoted);
 	return buf;
 }
 
 /*
  * Why p's sockets lack keepalive although libkashim.so is loaded: its own
- * KASHIM_* leave them out, or something turned keepalive off after the
- * library had turned it on. listening is what p listens on.
+ * KASHIM_* (env) leave them out, or something turned keepalive off after
+ * the library had turned it on. listening is what p listens on.
  */
 static void kashim_why_loaded(struct kashim_inspect_process *p,
-			      const struct kashim_listening *listening)
+			      const struct kashim_listening *listening,
+			      struct kashim_environ *env)
 {
 	struct kashim_config cfg;
 	struct kashim_identity who;
-	const char *programs;
 	char setting[128];
 	size_t i;
 
@@ -108,18 +97,17 @@ static void kashim_why_loaded(struct kashim_inspect_process *p,
 			   "inert in it; kashim --pid reaches it");
 		return;
 	}
-	kashim_config_load(&cfg, kashim_lookup, kashim_ignore_warning, NULL);
-	programs = kashim_environ_get("KASHIM_PROGRAMS");
+	/* judged as the library judges: a bad value keeps its default, silently */
+	kashim_config_load(&cfg, kashim_environ_get, NULL, env, NULL);
 	kashim_process_identity(p->pid, &who);
 	if (!cfg.enabled) {
 		kashim_why(p, "its own %s turns kashim off",
-			   kashim_setting(setting, sizeof setting, "KASHIM_KEEPALIVE"));
+			   kashim_setting(setting, sizeof setting, env, "KASHIM_KEEPALIVE"));
 		return;
 	}
-	/* a bad list selects every program, as the library takes it */
-	if (programs != NULL && !kashim_programs_select(programs, &who)) {
+	if (!kashim_programs_select(cfg.programs, &who)) {
 		kashim_why(p, "its own %s leaves it out",
-			   kashim_setting(setting, sizeof setting, "KASHIM_PROGRAMS"));
+			   kashim_setting(setting, sizeof setting, env, "KASHIM_PROGRAMS"));
 		return;
 	}
 	for (i = 0; i < p->count; i++) {
@@ -131,11 +119,11 @@ static void kashim_why_loaded(struct kashim_inspect_process *p,
 			continue; /* on, but idle too long: kashim_keep_missing said so */
 		if (side != 0 && (cfg.sides & side) == 0)
 			kashim_why(p, "its own %s leaves out the %s side",
-				   kashim_setting(setting, sizeof setting, "KASHIM_SIDES"),
+				   kashim_setting(setting, sizeof setting, env, "KASHIM_SIDES"),
 				   kashim_side_name(side));
 		else if (side != 0 && !kashim_port_selected(&cfg, port))
 			kashim_why(p, "its own %s leaves out port %u",
-				   kashim_setting(setting, sizeof setting, "KASHIM_PORTS"), port);
+				   kashim_setting(setting, sizeof setting, env, "KASHIM_PORTS"), port);
 		else
 			kashim_why(p, "keepalive was turned off after libkashim.so turned it on, "
 				   "by the program itself, or the socket was made where the library "
@@ -149,7 +137,7 @@ static void kashim_explain(struct kashim_inspect_process *p,
 {
 	int kind = kashim_elf_kind(p->pid);
 	int loaded = kashim_shim_loaded(p->pid);
-	char *environ_text;
+	struct kashim_environ env;
 
 	if (p->nattached > 0)
 		kashim_why(p, "kashim's program is attached to its cgroup (below), yet these lack "
@@ -176,11 +164,9 @@ static void kashim_explain(struct kashim_inspect_process *p,
 				   "under kashim or with LD_PRELOAD");
 		return;
 	}
-	environ_text = kashim_read_whole(p->pid, "environ", &kashim_environ_length);
-	kashim_environ = environ_text;
-	kashim_why_loaded(p, listening);
-	kashim_environ = NULL;
-	free(environ_text);
+	env.text = kashim_read_whole(p->pid, "environ", &env.length);
+	kashim_why_loaded(p, listening, &env);
+	free(env.text);
 }
 
 /* Is s a listener or a connection whose options were read? */

@@ -10,7 +10,6 @@
 #include "preload_file.h"
 #include "core/conffile.h"
 #include "core/config_table.h"
-#include "core/lists.h"
 #include "core/report.h"
 #include "preload.h"
 #include "tools/cli/exit_status.h"
@@ -178,11 +177,7 @@ static void kashim_host_program(const char *name, size_t length)
 	snprintf(who.exe, sizeof who.exe, "%.*s", (int)length, name);
 	snprintf(who.argv0, sizeof who.argv0, "%s", who.exe);
 	kashim_conffile_read(&file, kashim_conf_path, &who, NULL);
-	kashim_config_load_layered(&cfg, &file, NULL, kashim_host_warn_value, NULL);
-	/* The file's KASHIM_PROGRAMS, judged for name rather than for kashim. */
-	cfg.selected = file.value[KASHIM_VAR_PROGRAMS] == NULL ||
-		       kashim_programs_select(file.value[KASHIM_VAR_PROGRAMS], &who);
-	if (!cfg.selected) {
+	if (!kashim_config_load_layered(&cfg, &file, NULL, kashim_host_warn_value, &who, NULL)) {
 		printf("%s: left alone (KASHIM_PROGRAMS)\n", who.exe);
 		return;
 	}

@@ -254,7 +254,7 @@ static void kashim_note_system_timers(const char *command)
 
 	kashim_identity_from(&who, command, command);
 	kashim_conffile_read(&file, kashim_conf_path, &who, NULL);
-	kashim_config_load_layered(&cfg, &file, kashim_getenv, NULL, NULL);
+	kashim_config_load_layered(&cfg, &file, kashim_getenv, NULL, &who, NULL);
 	if (!cfg.enabled)
 		return;
 	for (i = 0; i < KASHIM_VAR_COUNT; i++) {

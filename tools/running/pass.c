@@ -6,7 +6,6 @@
  */
 #include "running.h"
 #include "core/apply.h"
-#include "core/lists.h"
 #include "core/report.h"
 #include "core/scope.h"
 #include "tools/readers/inode_set.h"

@@ -39,7 +39,7 @@ int kashim_retrofit_run(const struct kashim_retrofit_request *req,
 	if (targets == NULL)
 		kashim_oom();
 	for (i = 0; i < req->count; i++) {
-		if (kashim_target_open(&targets[n], req->pids[i], run.programs) == 0)
+		if (kashim_target_open(&targets[n], req->pids[i], run.cfg.programs) == 0)
 			n++;
 		else
 			status = KASHIM_EXIT_INCOMPLETE;

@@ -42,8 +42,7 @@ struct kashim_found {
 
 /* The run's state: the configuration and the sockets already dealt with. */
 struct kashim_run {
-	struct kashim_config cfg;
-	const char *programs;        /* KASHIM_PROGRAMS, or NULL */
+	struct kashim_config cfg;    /* its programs judge each target */
 	struct kashim_inode_set seen, seen_now; /* last pass's, this pass's */
 	struct kashim_found *found;
 	size_t found_allocated;
@@ -53,7 +52,11 @@ struct kashim_run {
 /* Say "out of memory" and exit 125. */
 __attribute__((noreturn)) void kashim_oom(void);
 
-/* Start on process pid. Returns 0, or -1 having said why on stderr. */
+/*
+ * Start on process pid, selected when programs (cfg's KASHIM_PROGRAMS,
+ * NULL for every program) selects it. Returns 0, or -1 having said why on
+ * stderr.
+ */
 int kashim_target_open(struct kashim_target *t, pid_t pid, const char *programs);
 void kashim_target_close(struct kashim_target *t);
 /* Has the process exited? Its pidfd turns readable then. */

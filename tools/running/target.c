@@ -6,7 +6,6 @@
 #include "running.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "core/lists.h"
 #include "tools/readers/proc_fds.h"
 #include "tools/readers/process.h"
 #include "tools/readers/sockopts.h"
@@ -40,7 +39,7 @@ int kashim_target_open(struct kashim_target *t, pid_t pid, const char *programs)
 	kashim_process_name(pid, raw, sizeof raw);
 	kashim_printable(t->name, sizeof t->name, raw);
 	kashim_process_identity(pid, &t->who);
-	t->selected = programs == NULL || kashim_programs_select(programs, &t->who);
+	t->selected = kashim_programs_select(programs, &t->who);
 	return 0;
 }
 

@@ -10,7 +10,6 @@
 #include "tools/readers/sockopts.h"
 #include "core/apply.h"
 #include "core/conffile.h"
-#include "core/lists.h"
 #include "core/log.h"
 #include "core/report.h"
 #include "core/scope.h"
@@ -40,24 +39,18 @@ static void kashim_warn_value(enum kashim_var var, int result, const char *messa
 
 int kashim_server_init(struct kashim_server *server, const char *command)
 {
-	char described[400], message[KASHIM_MESSAGE_MAX];
-	static struct kashim_config scratch; /* 8 KiB of port bitmap */
+	char described[400];
 	static struct kashim_conffile file;
 	struct kashim_identity who;
-	const char *programs;
-	unsigned line;
 	int watch = 0;
 
 	memset(server, 0, sizeof *server);
 	server->notify_fd = -1;
 	kashim_identity_from(&who, command, command);
 	kashim_conffile_read(&file, kashim_conf_path, &who, kashim_warn_file);
-	kashim_config_load_layered(&server->cfg, &file, kashim_getenv, kashim_warn_value, NULL);
-	programs = kashim_layered_value(&file, kashim_getenv, KASHIM_VAR_PROGRAMS, &line);
-	/* cfg.selected judged kashim itself; each caller is judged instead */
-	if (programs != NULL && kashim_parse(&scratch, KASHIM_VAR_PROGRAMS, programs, message,
-					     sizeof message) != KASHIM_REJECTED)
-		server->programs = programs;
+	/* Warned as the library would warn command; each caller is judged apart. */
+	kashim_config_load_layered(&server->cfg, &file, kashim_getenv, kashim_warn_value, &who,
+				   NULL);
 	if (!server->cfg.enabled)
 		return 0;
 	if (server->cfg.sides & KASHIM_SIDE_ACCEPT)
@@ -67,8 +60,8 @@ int kashim_server_init(struct kashim_server *server, const char *command)
 	if (server->cfg.debug) {
 		kashim_describe_config(&server->cfg, described, sizeof described);
 		kashim_log("supervising through seccomp: keepalive on%s%s%s", described,
-			   server->programs != NULL ? " programs=" : "",
-			   server->programs != NULL ? server->programs : "");
+			   server->cfg.programs != NULL ? " programs=" : "",
+			   server->cfg.programs != NULL ? server->cfg.programs : "");
 	}
 	return watch;
 }
@@ -140,10 +133,10 @@ static int kashim_selects(const struct kashim_server *server, pid_t tid)
 {
 	struct kashim_identity who;
 
-	if (server->programs == NULL)
+	if (server->cfg.programs == NULL)
 		return 1;
 	kashim_process_identity(tid, &who);
-	return kashim_programs_select(server->programs, &who);
+	return kashim_programs_select(server->cfg.programs, &who);
 }
 
 /* Say once that a caller's socket could not be reached, and why. */

@@ -12,8 +12,7 @@
 #include "seccomp_notify.h"
 
 struct kashim_server {
-	struct kashim_config cfg;
-	const char *programs;  /* a valid KASHIM_PROGRAMS, else NULL */
+	struct kashim_config cfg; /* its programs judge each caller */
 	int notify_fd;
 	struct kashim_socket_set seen;
 	int warned;            /* a socket could not be reached: said once */
