@@ -126,6 +126,15 @@ enum kashim_var kashim_find_var(const char *name, size_t length);
 int kashim_parse(struct kashim_config *cfg, enum kashim_var var, const char *text,
 		 char *err, size_t err_size);
 
+/*
+ * kashim_parse without a config, for a value checked or read apart from
+ * one (an option's): the same result and err, and *value the field
+ * kashim_parse would store (for KASHIM_PORTS and KASHIM_PROGRAMS 0, the
+ * list itself being only checked).
+ */
+int kashim_parse_value(enum kashim_var var, const char *text, long *value, char *err,
+		       size_t err_size);
+
 /* Set every variable's field to its default (the table's). */
 void kashim_config_defaults(struct kashim_config *cfg);
 

@@ -6,24 +6,11 @@
  */
 #include "config.h"
 #include "config_table.h"
+#include "duration.h"
 #include "lists.h"
 #include "log.h"
 
 #include <string.h>
-
-struct kashim_unit {
-	const char *suffix;
-	unsigned long long millis;
-};
-
-static const struct kashim_unit kashim_units[] = {
-	{ "ms", 1ULL }, { "s", 1000ULL }, { "m", 60000ULL }, { "h", 3600000ULL },
-};
-
-static int kashim_is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
 
 static char kashim_lower(char c)
 {
@@ -84,29 +71,6 @@ static int kashim_reject_range(const struct kashim_var_row *row, const char *tex
 	return kashim_reject(row, text, problem, NULL, 0, err, err_size);
 }
 
-/*
- * Read decimal digits at *p into *value. Returns how many were read; sets
- * *overflow instead of wrapping. Digits are read by hand because strtoul
- * would accept leading blanks and a minus sign (and wrap it around).
- */
-static int kashim_read_digits(const char **p, unsigned long long *value,
-			      unsigned long long *scale, int *overflow)
-{
-	int count = 0;
-
-	while (kashim_is_digit(**p)) {
-		unsigned digit = (unsigned)(**p - '0');
-
-		if (__builtin_mul_overflow(*value, 10ULL, value) ||
-		    __builtin_add_overflow(*value, digit, value) ||
-		    __builtin_mul_overflow(*scale, 10ULL, scale))
-			*overflow = 1;
-		(*p)++;
-		count++;
-	}
-	return count;
-}
-
 static int kashim_parse_switch(const struct kashim_var_row *row, const char *text,
 			       long *value, char *err, size_t err_size)
 {
@@ -146,56 +110,35 @@ static int kashim_parse_count(const struct kashim_var_row *row, const char *text
 }
 
 /*
- * A duration: DIGITS [. DIGITS] [UNIT]. It is converted to milliseconds
- * exactly (1.5m is 90 s), then must be a whole number of the variable's
- * own unit: seconds for the keepalive timers, milliseconds for the user
- * timeout.
+ * A duration (duration.h), in milliseconds exactly (1.5m is 90 s), then a
+ * whole number of the variable's own unit: seconds for the keepalive
+ * timers, milliseconds for the user timeout. A bare number is in that
+ * unit.
  */
 static int kashim_parse_duration(const struct kashim_var_row *row, const char *text,
 				 long *value, char *err, size_t err_size)
 {
-	unsigned long long whole = 0, whole_scale = 1, fraction = 0, fraction_scale = 1;
-	unsigned long long unit_millis, total, own_unit;
-	int overflow = 0;
-	const char *p = text;
-	size_t i;
+	unsigned long long own_unit = row->kind == KASHIM_KIND_SECONDS ? 1000ULL : 1ULL;
+	unsigned long long total = 0;
+	const char *unit = NULL;
 
 	if (row->kind == KASHIM_KIND_MILLIS && kashim_strcaseeq(text, "auto")) {
 		*value = KASHIM_AUTO;
 		return KASHIM_ACCEPTED;
 	}
-	if (kashim_read_digits(&p, &whole, &whole_scale, &overflow) == 0)
+	switch (kashim_duration_millis(text, own_unit, &total, &unit)) {
+	case KASHIM_DURATION_NOT_NUMBER:
 		return kashim_reject(row, text, "is not a number", NULL, 1, err, err_size);
-	if (*p == '.') {
-		p++;
-		if (kashim_read_digits(&p, &fraction, &fraction_scale, &overflow) == 0)
-			return kashim_reject(row, text, "is not a number", NULL, 1,
-					     err, err_size);
-	}
-
-	own_unit = row->kind == KASHIM_KIND_SECONDS ? 1000ULL : 1ULL;
-	unit_millis = own_unit; /* a bare number is in the variable's own unit */
-	if (*p != '\0') {
-		for (i = 0; i < sizeof kashim_units / sizeof kashim_units[0]; i++) {
-			if (kashim_streq(p, kashim_units[i].suffix))
-				break;
-		}
-		if (i == sizeof kashim_units / sizeof kashim_units[0])
-			return kashim_reject(row, text, "has an unknown unit", p, 1,
-					     err, err_size);
-		unit_millis = kashim_units[i].millis;
-	}
-
-	/* total = (whole + fraction / fraction_scale) * unit_millis, exactly */
-	if (overflow ||
-	    __builtin_mul_overflow(whole, fraction_scale, &total) ||
-	    __builtin_add_overflow(total, fraction, &total) ||
-	    __builtin_mul_overflow(total, unit_millis, &total))
+	case KASHIM_DURATION_UNKNOWN_UNIT:
+		return kashim_reject(row, text, "has an unknown unit", unit, 1, err, err_size);
+	case KASHIM_DURATION_TOO_LONG:
 		return kashim_reject_range(row, text, err, err_size);
-	if (total % fraction_scale != 0)
+	case KASHIM_DURATION_PART_OF_MS:
 		return kashim_reject(row, text, "is a fraction of a millisecond",
 				     NULL, 1, err, err_size);
-	total /= fraction_scale;
+	default:
+		break;
+	}
 	if (total % own_unit != 0)
 		return kashim_reject(row, text, "is not a whole number of seconds",
 				     NULL, 1, err, err_size);
@@ -236,37 +179,43 @@ static int kashim_reject_list(const struct kashim_var_row *row, const char *text
 }
 
 /*
- * KASHIM_SIDES, KASHIM_PORTS, KASHIM_PROGRAMS: one pass over the list,
- * into cfg. The 8 KiB port bitmap is written only here, when KASHIM_PORTS
- * is set: clearing it in every exec cost two page faults (make bench's
- * start-up figure, bench/README.md) for a variable few set. A bad list leaves every port (every_port 1), which
- * is what the bitmap's half-written bits are then hidden behind.
+ * KASHIM_SIDES, KASHIM_PORTS, KASHIM_PROGRAMS: one pass over the list.
+ * *value is the field's: the sides' bits, 0 for a list of ports or
+ * programs, which go into cfg when it is not NULL. The 8 KiB port bitmap
+ * is written only here, when KASHIM_PORTS is set: clearing it in every
+ * exec cost two page faults (make bench's start-up figure,
+ * bench/README.md) for a variable few set. A bad list leaves every port
+ * (every_port 1), which is what the bitmap's half-written bits are then
+ * hidden behind. A list of programs is only checked: it is kept as given,
+ * and judged by kashim_programs_select.
  */
 static int kashim_parse_list(struct kashim_config *cfg, const struct kashim_var_row *row,
-			     const char *text, char *err, size_t err_size)
+			     const char *text, long *value, char *err, size_t err_size)
 {
 	struct kashim_list_error error;
-	int value;
+	int sides;
 
 	switch (row->kind) {
 	case KASHIM_KIND_SIDES:
-		if (kashim_parse_sides(text, &value, &error) != 0)
+		if (kashim_parse_sides(text, &sides, &error) != 0)
 			return kashim_reject_list(row, text, &error, err, err_size);
-		cfg->sides = value;
+		*value = sides;
 		return KASHIM_ACCEPTED;
 	case KASHIM_KIND_PORTS:
-		memset(cfg->ports, 0, sizeof cfg->ports);
-		cfg->every_port = 1;
-		if (kashim_parse_ports(text, cfg->ports, &error) != 0)
+		if (cfg != NULL) {
+			memset(cfg->ports, 0, sizeof cfg->ports);
+			cfg->every_port = 1;
+		}
+		if (kashim_parse_ports(text, cfg != NULL ? cfg->ports : NULL, &error) != 0)
 			return kashim_reject_list(row, text, &error, err, err_size);
-		cfg->every_port = 0;
+		*value = 0;
 		return KASHIM_ACCEPTED;
 	case KASHIM_KIND_PROGRAMS:
-		/* Only checked: kept as given, judged by kashim_programs_select. */
 		if (kashim_parse_programs(text, &error) != 0)
 			return kashim_reject_list(row, text, &error, err, err_size);
-		cfg->programs = text;
-		cfg->every_program = 0;
+		if (cfg != NULL)
+			cfg->programs = text;
+		*value = 0;
 		return KASHIM_ACCEPTED;
 	default:
 		return KASHIM_REJECTED;
@@ -288,11 +237,10 @@ static int kashim_note(const struct kashim_var_row *row, const char *text, long 
 	return KASHIM_NOTED;
 }
 
-int kashim_parse(struct kashim_config *cfg, enum kashim_var var, const char *text,
-		 char *err, size_t err_size)
+/* kashim_parse and kashim_parse_value: cfg, when not NULL, takes a list. */
+static int kashim_parse_text(struct kashim_config *cfg, const struct kashim_var_row *row,
+			     const char *text, long *value, char *err, size_t err_size)
 {
-	const struct kashim_var_row *row = kashim_row(var);
-	long value = 0;
 	int result;
 
 	if (err_size > 0)
@@ -303,23 +251,41 @@ int kashim_parse(struct kashim_config *cfg, enum kashim_var var, const char *tex
 		return kashim_reject(row, text, "is empty", NULL, 1, err, err_size);
 	switch (row->kind) {
 	case KASHIM_KIND_SWITCH:
-		result = kashim_parse_switch(row, text, &value, err, err_size);
+		result = kashim_parse_switch(row, text, value, err, err_size);
 		break;
 	case KASHIM_KIND_COUNT:
-		result = kashim_parse_count(row, text, &value, err, err_size);
+		result = kashim_parse_count(row, text, value, err, err_size);
 		break;
 	case KASHIM_KIND_SECONDS:
 	case KASHIM_KIND_MILLIS:
-		result = kashim_parse_duration(row, text, &value, err, err_size);
+		result = kashim_parse_duration(row, text, value, err, err_size);
 		break;
 	case KASHIM_KIND_POLICY:
-		result = kashim_parse_policy(row, text, &value, err, err_size);
+		result = kashim_parse_policy(row, text, value, err, err_size);
 		break;
 	default:
-		return kashim_parse_list(cfg, row, text, err, err_size);
+		result = kashim_parse_list(cfg, row, text, value, err, err_size);
+		break;
 	}
 	if (result != KASHIM_ACCEPTED)
 		return result;
-	*kashim_config_field_at(cfg, var) = (int)value;
-	return kashim_note(row, text, value, err, err_size);
+	return kashim_note(row, text, *value, err, err_size);
+}
+
+int kashim_parse_value(enum kashim_var var, const char *text, long *value, char *err,
+		       size_t err_size)
+{
+	*value = 0;
+	return kashim_parse_text(NULL, kashim_row(var), text, value, err, err_size);
+}
+
+int kashim_parse(struct kashim_config *cfg, enum kashim_var var, const char *text,
+		 char *err, size_t err_size)
+{
+	long value = 0;
+	int result = kashim_parse_text(cfg, kashim_row(var), text, &value, err, err_size);
+
+	if (result != KASHIM_REJECTED)
+		*kashim_config_field_at(cfg, var) = (int)value;
+	return result;
 }

@@ -298,6 +298,13 @@ time.sleep(600)' "$REPORT"
 	run -125 --separate-stderr "$KASHIM" --watch=5ms --pid "$SERVER_PID"
 	[ "${stderr%%$'\n'*}" = 'kashim: invalid --watch: "5ms" is not a duration from 10ms to 1h (2, 2s, 500ms, 1m)' ] ||
 		flunk "--watch=5ms"
+	# a bare INTERVAL counts seconds, as sleep(1)'s does: 0.005 is 5 ms, too
+	# short; 5 is 5 s, taken (then the PID is what is wrong)
+	run -125 --separate-stderr "$KASHIM" --watch=0.005 --pid "$SERVER_PID"
+	[ "${stderr%%$'\n'*}" = 'kashim: invalid --watch: "0.005" is not a duration from 10ms to 1h (2, 2s, 500ms, 1m)' ] ||
+		flunk "--watch=0.005"
+	run -1 --separate-stderr "$KASHIM" --watch=5 --pid 2147483647
+	[ "${stderr%%$'\n'*}" = "kashim: PID 2147483647: no such process" ] || flunk "--watch=5: $stderr"
 	run -125 --separate-stderr "$KASHIM" --count 200 --pid "$SERVER_PID"
 	run -125 --separate-stderr env KASHIM_PORTS=http "$KASHIM" --pid "$SERVER_PID"
 	[[ "$stderr" == 'kashim: KASHIM_PORTS="http" '*'; nothing was changed' ]] || flunk "bad variable"

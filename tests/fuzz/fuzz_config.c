@@ -89,6 +89,7 @@ static int parse_and_check(enum kashim_var var, const char *text, long *value)
 	static struct kashim_config cfg, again, tiny_cfg;
 	char message[KASHIM_MESSAGE_MAX];
 	char tiny[8];
+	long field = 0;
 	int result;
 	size_t size;
 
@@ -105,6 +106,8 @@ static int parse_and_check(enum kashim_var var, const char *text, long *value)
 		require(kashim_is_default(&cfg, var));
 	else
 		check_field(&cfg, var);
+	require(kashim_parse_value(var, text, &field, NULL, 0) == result);
+	require(result == KASHIM_REJECTED || field == *value);
 	/* The same answer again, and with message buffers too small to hold it. */
 	kashim_config_defaults(&again);
 	require(kashim_parse(&again, var, text, NULL, 0) == result);

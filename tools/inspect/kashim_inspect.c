@@ -112,18 +112,18 @@ static enum kashim_format kashim_parse_format(const char *text)
 /* --max-idle's duration, read as KASHIM_KEEPIDLE is: seconds, or with a unit. */
 static int kashim_parse_max_idle(const char *text)
 {
-	static struct kashim_config scratch; /* 8 KiB of port bitmap */
 	char message[KASHIM_MESSAGE_MAX];
 	const char *name = kashim_var_name(KASHIM_VAR_KEEPIDLE);
+	long seconds;
 
-	if (kashim_parse(&scratch, KASHIM_VAR_KEEPIDLE, text, message, sizeof message) ==
+	if (kashim_parse_value(KASHIM_VAR_KEEPIDLE, text, &seconds, message, sizeof message) ==
 	    KASHIM_REJECTED) {
 		/* the parser's line names the variable: say the option's name instead */
 		size_t skip = strncmp(message, name, strlen(name)) == 0 ? strlen(name) + 1 : 0;
 
 		kashim_usage_error("invalid --max-idle: %s", message + skip);
 	}
-	return scratch.keepidle;
+	return (int)seconds;
 }
 
 int main(int argc, char **argv)

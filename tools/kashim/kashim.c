@@ -135,9 +135,9 @@ static int kashim_is_bare_number(const char *text)
  */
 static void kashim_check_value(enum kashim_var var, const char *text)
 {
-	static struct kashim_config scratch; /* 8 KiB of port bitmap */
 	const struct kashim_var_row *row = kashim_row(var);
 	char message[KASHIM_MESSAGE_MAX];
+	long value;
 
 	if (row->kind == KASHIM_KIND_MILLIS && kashim_is_bare_number(text) &&
 	    strspn(text, "0.") != strlen(text)) {
@@ -145,7 +145,7 @@ static void kashim_check_value(enum kashim_var var, const char *text)
 		kashim_usage_error("invalid --%s: %s has no unit; write %ss for seconds "
 				   "or %sms for milliseconds", row->option, message, text, text);
 	}
-	if (kashim_parse(&scratch, var, text, message, sizeof message) == KASHIM_REJECTED)
+	if (kashim_parse_value(var, text, &value, message, sizeof message) == KASHIM_REJECTED)
 		kashim_usage_error("invalid --%s: %s", row->option, message);
 }
 

@@ -1,6 +1,6 @@
 /* kashim --pid and --watch: the options and their lines of --help. */
 #include "running.h"
-#include "core/config_table.h"
+#include "core/duration.h"
 #include "core/log.h"
 #include "core/name.h"
 #include "tools/readers/process.h"
@@ -20,24 +20,18 @@
  */
 static int kashim_parse_interval(const char *text, long *ms, char *err, size_t err_size)
 {
-	static struct kashim_config scratch; /* 8 KiB of port bitmap */
-	char with_unit[64], quoted[64];
-	size_t len = strlen(text);
-	long value = 0;
+	unsigned long long value = 0;
+	const char *unit;
+	char quoted[64];
 
-	kashim_quote(quoted, sizeof quoted, text, 32);
-	snprintf(with_unit, sizeof with_unit, "%s%s", text,
-		 len > 0 && text[len - 1] >= '0' && text[len - 1] <= '9' ? "s" : "");
-	kashim_config_defaults(&scratch);
-	if (len < sizeof with_unit - 1 &&
-	    kashim_parse(&scratch, KASHIM_VAR_USER_TIMEOUT, with_unit, NULL, 0) != KASHIM_REJECTED)
-		value = scratch.user_timeout;
-	if (value < KASHIM_WATCH_MIN_MS || value > KASHIM_WATCH_MAX_MS) {
+	if (kashim_duration_millis(text, 1000, &value, &unit) != KASHIM_DURATION_OK ||
+	    value < KASHIM_WATCH_MIN_MS || value > KASHIM_WATCH_MAX_MS) {
+		kashim_quote(quoted, sizeof quoted, text, 32);
 		snprintf(err, err_size, "invalid --watch: %s is not a duration from 10ms to 1h "
 			 "(2, 2s, 500ms, 1m)", quoted);
 		return -1;
 	}
-	*ms = value;
+	*ms = (long)value;
 	return 0;
 }
 
