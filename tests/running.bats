@@ -170,6 +170,55 @@ retrofit_server() {
 		flunk "a descriptor configured twice"
 }
 
+# start_inetd_child: busybox httpd, whose child per connection has it on
+# fds 0 and 1 (as inetd hands it over), with one connection that sends
+# nothing, so the child waits for a request. Sets PORT and CHILD_PID.
+start_inetd_child() {
+	PORT=$(free_port)
+	mkdir -p "$BATS_TEST_TMPDIR/www"
+	start_background busybox httpd -f -p "127.0.0.1:$PORT" -h "$BATS_TEST_TMPDIR/www"
+	local httpd=${BACKGROUND_PIDS[-1]}
+	wait_until 10 listening "$PORT" || flunk "busybox httpd does not listen"
+	start_background "$PLAIN_CLIENT_STATIC" "$PORT" 1 0 "$STOP"
+	wait_until 10 pgrep -P "$httpd" >/dev/null || flunk "busybox httpd made no child"
+	CHILD_PID=$(pgrep -P "$httpd")
+	wait_until 10 has_sockets "$CHILD_PID" 2 || flunk "the child holds no connection"
+	[ "$(readlink "/proc/$CHILD_PID/fd/0")" = "$(readlink "/proc/$CHILD_PID/fd/1")" ] ||
+		flunk "not one socket on fds 0 and 1"
+}
+
+# setsockopt_calls TRACE NAME: how many setsockopt calls with option NAME
+# the strace output TRACE holds.
+setsockopt_calls() {
+	grep -c "setsockopt(.*$2" "$1" || true
+}
+
+@test "--pid and --watch on an inetd-style child (busybox httpd) holding one connection on fds 0 and 1: one connection, configured once" {
+	start_inetd_child
+	# control: busybox turns keepalive on itself, at the system's idle
+	[ "$(ss_keepalive_seconds "( sport = :$PORT )")" -gt 600 ] ||
+		flunk "busybox's own keepalive: $(ss -tnoH "( sport = :$PORT )")"
+	run --separate-stderr strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=setsockopt \
+		"$KASHIM" --idle 41 --interval 7 --count 4 --pid "$CHILD_PID"
+	assert_status 0
+	[ "$output" = "PID $CHILD_PID (busybox): configured 0 listeners and 1 connection" ] ||
+		flunk "report"
+	[ "$(setsockopt_calls "$BATS_TEST_TMPDIR/trace" SO_KEEPALIVE)" -eq 1 ] &&
+		[ "$(setsockopt_calls "$BATS_TEST_TMPDIR/trace" TCP_KEEPIDLE)" -eq 1 ] ||
+		flunk "not configured once: $(cat "$BATS_TEST_TMPDIR/trace")"
+	assert_fresh_timers "( sport = :$PORT )" 1 41
+	# --watch: the same count in its first pass, and nothing more over
+	# the twenty passes that follow
+	run --separate-stderr strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=setsockopt \
+		timeout 1 "$KASHIM" --idle 42 --watch=50ms --pid "$CHILD_PID"
+	assert_status 124
+	[ "$output" = "PID $CHILD_PID (busybox): configured 0 listeners and 1 connection" ] ||
+		flunk "watch report"
+	[ "$(setsockopt_calls "$BATS_TEST_TMPDIR/trace" SO_KEEPALIVE)" -eq 1 ] ||
+		flunk "the watch did not configure once: $(cat "$BATS_TEST_TMPDIR/trace")"
+	assert_fresh_timers "( sport = :$PORT )" 1 42
+}
+
 @test "--pid reaches a process in another network namespace (IPv4 and IPv6)" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for a network namespace"
 	start_background unshare --net sh -c 'ip link set lo up && exec python3 "$1" "$2"' sh \

@@ -130,6 +130,7 @@ static int kashim_find_new(struct kashim_run *run, const struct kashim_target *t
 	int error = 0;
 
 	*count = 0;
+	kashim_inode_clear(&run->found_now);
 	*what = "reading its /proc/PID/fd";
 	if (kashim_list_socket_fds(t->pid, &fds, &nfds) != 0)
 		return errno;
@@ -148,6 +149,10 @@ static int kashim_find_new(struct kashim_run *run, const struct kashim_target *t
 				kashim_listening_add(listening, known->value);
 			continue;
 		}
+		/* one socket on several fds (an inetd-style child has its
+		 * connection on 0 and 1): found, counted and configured once */
+		if (kashim_inode_find(&run->found_now, fds[i].inode) != NULL)
+			continue;
 		dup = kashim_dup(t, fds[i].fd);
 		if (dup < 0) {
 			if (errno != EBADF)
@@ -160,6 +165,8 @@ static int kashim_find_new(struct kashim_run *run, const struct kashim_target *t
 		} else if (tcp == 1) {
 			struct kashim_found *f = &run->found[(*count)++];
 
+			if (kashim_inode_add(&run->found_now, fds[i].inode, 0) != 0)
+				kashim_oom();
 			f->fd = fds[i].fd;
 			f->inode = fds[i].inode;
 			f->id = id;

@@ -57,6 +57,7 @@ int kashim_retrofit_run(const struct kashim_retrofit_request *req,
 	free(run.found);
 	kashim_inode_free(&run.seen);
 	kashim_inode_free(&run.seen_now);
+	kashim_inode_free(&run.found_now);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("kashim: stdout");
 		return KASHIM_EXIT_INCOMPLETE;

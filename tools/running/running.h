@@ -44,6 +44,7 @@ struct kashim_found {
 struct kashim_run {
 	struct kashim_config cfg;    /* its programs judge each target */
 	struct kashim_inode_set seen, seen_now; /* last pass's, this pass's */
+	struct kashim_inode_set found_now;      /* the new ones of this process's pass */
 	struct kashim_found *found;
 	size_t found_allocated;
 	int watching;
