@@ -60,13 +60,13 @@ RUNNING_HELPERS = $(BUILD)/plain-server $(BUILD)/plain-server-static \
                   $(BUILD)/plain-client-static
 test-helpers: $(RUNNING_HELPERS)
 $(BUILD)/plain-server: $(BUILD)/tests/helpers/plain_server.o
-	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(KASHIM_LDFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 # The static ones from source, without the user's CFLAGS and LDFLAGS: a
 # sanitizer build's flags cannot link -static, and these programs stand for
 # someone else's binary, not for kashim's code.
 $(BUILD)/plain-server-static: tests/helpers/plain_server.c
 	@mkdir -p $(@D)
-	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $<
+	$(CC) $(KASHIM_CFLAGS) -static $(KASHIM_LDFLAGS) -o $@ $< -lpthread
 # sockprobe linked statically: raw system calls in a program no preload reaches.
 test-helpers: $(BUILD)/sockprobe-static
 $(BUILD)/sockprobe-static: tests/helpers/sockprobe.c tests/helpers/test_util.h

@@ -38,9 +38,11 @@ start_plain_server() {
 	PORT=$(sed -n 's/^port=//p' "$REPORT")
 }
 
-# socket_count PID: how many sockets PID holds.
+# socket_count PID: how many sockets PID holds, read through each of its
+# threads (a main thread that has exited lists no fd; the others share
+# one table).
 socket_count() {
-	find "/proc/$1/fd" -lname 'socket:*' 2>/dev/null | wc -l
+	find /proc/"$1"/task/*/fd -lname 'socket:*' 2>/dev/null | sed 's|.*/||' | sort -u | wc -l
 }
 
 # has_sockets PID N: PID holds at least N sockets (for wait_until).
@@ -332,6 +334,92 @@ time.sleep(600)' "$REPORT"
 	run --separate-stderr timeout 5 "$KASHIM" --idle 41 --watch --pid "$child"
 	assert_status 0
 	[ "$output" = "PID $child (python3): exited" ] || flunk "watch"
+}
+
+# start_main_exited_server: plain-server whose main thread has called
+# pthread_exit, another thread accepting and holding its sockets; sets
+# SERVER_PID and PORT.
+start_main_exited_server() {
+	start_plain_server "$PLAIN_SERVER" --main-exits
+	wait_until 10 grep -q '^State:.*Z' "/proc/$SERVER_PID/status" ||
+		flunk "the main thread did not exit"
+}
+
+@test "the main thread has exited (pthread_exit): --pid configures through a thread that runs; kashim-inspect and --missing read through it" {
+	start_main_exited_server
+	connect_clients 2
+	# control: no keepalive timer on either connection, seen from outside
+	[ -z "$(ss -tnoH state established "( sport = :$PORT )" | grep 'timer:(keepalive')" ] ||
+		flunk "keepalive before kashim: $(ss -tnoH "( sport = :$PORT )")"
+	run --separate-stderr "$KASHIM_INSPECT" --missing "$SERVER_PID"
+	assert_status 1
+	assert_output_has "PID $SERVER_PID (plain-server): 3 TCP sockets without keepalive"
+	assert_output_has "why: libkashim.so is not loaded in it"
+	run --separate-stderr "$KASHIM" --idle 41 --interval 7 --count 4 --pid "$SERVER_PID"
+	assert_status 0
+	[ "$output" = "PID $SERVER_PID (plain-server): configured 1 listener and 2 connections" ] ||
+		flunk "report"
+	[ -z "$stderr" ] || flunk "stderr"
+	# the listener too: a connection accepted afterwards inherits its options
+	connect_clients 1
+	assert_fresh_timers "( sport = :$PORT )" 3 41
+	run --separate-stderr "$KASHIM_INSPECT" "$SERVER_PID"
+	assert_status 0
+	assert_output_has "PID $SERVER_PID (plain-server): 4 TCP sockets"
+	assert_sockets "$SERVER_PID" 4 '$3 == 1 && $4 == 41 && $5 == 7 && $6 == 4'
+	run --separate-stderr "$KASHIM_INSPECT" --missing "$SERVER_PID"
+	assert_status 0
+	[ -z "$output$stderr" ] || flunk "--missing after kashim --pid"
+}
+
+@test "the main thread has exited: --watch configures each new connection through a thread that runs, and ends when the process exits" {
+	start_main_exited_server
+	"$KASHIM" --idle 43 --debug --watch=50ms --pid "$SERVER_PID" \
+		>"$BATS_TEST_TMPDIR/watch.out" 2>"$BATS_TEST_TMPDIR/watch.err" 3>&- &
+	local watch=$!
+	BACKGROUND_PIDS+=("$watch")
+	connect_clients 2
+	wait_until 10 bash -c '[ "$(grep -c ": configured$" "$1")" -ge 3 ]' sh "$BATS_TEST_TMPDIR/watch.err" ||
+		flunk "the watch did not configure the listener and 2 connections: $(cat "$BATS_TEST_TMPDIR/watch.err")"
+	assert_fresh_timers "( sport = :$PORT )" 2 43
+	output=$(cat "$BATS_TEST_TMPDIR/watch.err")
+	assert_output_has "kashim: PID $SERVER_PID (plain-server): its main thread has exited; reached through its thread "
+	kill "$SERVER_PID"
+	wait_until 5 bash -c '! kill -0 "$1" 2>/dev/null' sh "$watch" ||
+		flunk "the watch did not end with the process"
+	run wait "$watch"
+	assert_status 0
+	output=$(cat "$BATS_TEST_TMPDIR/watch.out")
+	assert_output_has "PID $SERVER_PID (plain-server): exited"
+}
+
+@test "the main thread has exited, on a kernel without PIDFD_THREAD (before 6.9, simulated): --pid, kashim-inspect and --missing say so and fail; nothing changed" {
+	local deny=("$KASHIM_ROOT/tests/helpers/deny_syscall.py" pidfd_open_thread EINVAL)
+	local message="its main thread has exited, and another of its threads is reached only on Linux 6.9 or later (PIDFD_THREAD)"
+	start_main_exited_server
+	connect_clients 1
+	run --separate-stderr python3 "${deny[@]}" "$KASHIM" --idle 41 --pid "$SERVER_PID"
+	assert_status 1
+	[ -z "$output" ] || flunk "stdout"
+	[ "$stderr" = "kashim: PID $SERVER_PID (plain-server): reaching its sockets: $message" ] ||
+		flunk "message: $stderr"
+	[ -z "$(ss -tnoH state established "( sport = :$PORT )" | grep 'timer:(keepalive')" ] ||
+		flunk "changed"
+	run --separate-stderr python3 "${deny[@]}" "$KASHIM_INSPECT" "$SERVER_PID"
+	assert_status 1
+	assert_output_has "PID $SERVER_PID (plain-server): 2 TCP sockets"
+	[ "$stderr" = "kashim-inspect: PID $SERVER_PID (plain-server): duplicating its sockets (pidfd_getfd): $message" ] ||
+		flunk "inspect's message: $stderr"
+	run --separate-stderr python3 "${deny[@]}" "$KASHIM_INSPECT" --missing "$SERVER_PID"
+	assert_status 3
+	[[ "$stderr" == *": $message" ]] ||
+		flunk "--missing's message: $stderr"
+	# control: the same refusal leaves a process whose main thread runs reachable
+	start_plain_server "$PLAIN_SERVER"
+	run --separate-stderr python3 "${deny[@]}" "$KASHIM" --idle 41 --pid "$SERVER_PID"
+	assert_status 0
+	[ "$output" = "PID $SERVER_PID (plain-server): configured 1 listener and 0 connections" ] ||
+		flunk "control"
 }
 
 @test "--pid usage errors exit 125 and change nothing" {

@@ -7,6 +7,7 @@
 #include "inspect.h"
 #include "tools/cgroup/attached.h"
 #include "tools/cli/exit_status.h"
+#include "tools/readers/live_task.h"
 #include "tools/readers/proc_fds.h"
 #include "tools/readers/proc_tcp.h"
 #include "tools/readers/process.h"
@@ -67,14 +68,17 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 	memset(p, 0, sizeof *p);
 	p->pid = pid;
 	kashim_process_name(pid, p->name, sizeof p->name);
+	/* a main thread that exited holds nothing: read through a thread that runs */
+	p->task = kashim_live_task(pid);
 	snprintf(what, sizeof what, "reading /proc/%ld/fd", (long)pid);
-	if (kashim_list_socket_fds(pid, &fds, &nfds) != 0) {
+	errno = ESRCH; /* no thread runs: the process has exited */
+	if (p->task == 0 || kashim_list_socket_fds(p->task, &fds, &nfds) != 0) {
 		p->error = errno;
 		if (!quiet)
 			kashim_say_unreadable(p, p->error, what);
 		return -1;
 	}
-	if (kashim_tcp_table_read(pid, &table) != 0) {
+	if (kashim_tcp_table_read(p->task, &table) != 0) {
 		p->error = errno;
 		snprintf(what, sizeof what, "reading /proc/%ld/net/tcp", (long)pid);
 		if (!quiet)
@@ -82,7 +86,7 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 		free(fds);
 		return -1;
 	}
-	pidfd = kashim_pidfd_open(pid);
+	pidfd = kashim_task_pidfd_open(pid, p->task);
 	pidfd_errno = pidfd < 0 ? errno : 0;
 	p->sockets = calloc(nfds > 0 ? nfds : 1, sizeof *p->sockets);
 	if (p->sockets == NULL) {
@@ -106,7 +110,7 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	p->nattached = p->count > 0 ? kashim_cgroup_attached(pid, p->attached, 2) : 0;
+	p->nattached = p->count > 0 ? kashim_cgroup_attached(p->task, p->attached, 2) : 0;
 	kashim_tcp_table_free(&table);
 	free(fds);
 	if (options_errno != 0) {

@@ -29,6 +29,8 @@ struct kashim_inspect_socket {
 
 struct kashim_inspect_process {
 	pid_t pid;
+	pid_t task;                 /* the thread it is read through: pid while its
+				       main thread runs (tools/readers/live_task.h) */
 	char name[64];
 	int error;                  /* errno that stopped the inspection; 0 if none */
 	struct kashim_inspect_socket *sockets;

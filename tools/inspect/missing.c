@@ -92,14 +92,14 @@ static void kashim_why_loaded(struct kashim_inspect_process *p,
 	char setting[128];
 	size_t i;
 
-	if (kashim_secure(p->pid)) {
+	if (kashim_secure(p->task)) {
 		kashim_why(p, "a set-user-ID or file-capability program: libkashim.so stays "
 			   "inert in it; kashim --pid reaches it");
 		return;
 	}
 	/* judged as the library judges: a bad value keeps its default, silently */
 	kashim_config_load(&cfg, kashim_environ_get, NULL, env, NULL);
-	kashim_process_identity(p->pid, &who);
+	kashim_process_identity(p->task, &who);
 	if (!cfg.enabled) {
 		kashim_why(p, "its own %s turns kashim off",
 			   kashim_setting(setting, sizeof setting, env, "KASHIM_KEEPALIVE"));
@@ -135,8 +135,8 @@ static void kashim_why_loaded(struct kashim_inspect_process *p,
 static void kashim_explain(struct kashim_inspect_process *p,
 			   const struct kashim_listening *listening)
 {
-	int kind = kashim_elf_kind(p->pid);
-	int loaded = kashim_shim_loaded(p->pid);
+	int kind = kashim_elf_kind(p->task);
+	int loaded = kashim_shim_loaded(p->task);
 	struct kashim_environ env;
 
 	if (p->nattached > 0)
@@ -164,7 +164,7 @@ static void kashim_explain(struct kashim_inspect_process *p,
 				   "under kashim or with LD_PRELOAD");
 		return;
 	}
-	env.text = kashim_read_whole(p->pid, "environ", &env.length);
+	env.text = kashim_read_whole(p->task, "environ", &env.length);
 	kashim_why_loaded(p, listening, &env);
 	free(env.text);
 }
@@ -203,9 +203,9 @@ static void kashim_labels(const struct kashim_inspect_process *p, char *program,
 {
 	struct kashim_identity who;
 
-	kashim_process_identity(p->pid, &who);
+	kashim_process_identity(p->task, &who);
 	snprintf(program, size, "%s", who.exe[0] != '\0' ? who.exe : p->name);
-	kashim_process_unit(p->pid, unit, unit_size);
+	kashim_process_unit(p->task, unit, unit_size);
 }
 
 /*

@@ -86,6 +86,10 @@ void kashim_explain_unreached(const char *tool, const char *retry, const char *a
 	else if (error == ENOSYS)
 		fprintf(stderr, "%s: PID %ld (%s): %s: needs Linux 5.6 or later\n", tool,
 			(long)pid, name, what);
+	else if (error == EOPNOTSUPP) /* kashim_task_pidfd_open's (tools/readers/live_task.h) */
+		fprintf(stderr, "%s: PID %ld (%s): %s: its main thread has exited, and another "
+			"of its threads is reached only on Linux 6.9 or later (PIDFD_THREAD)\n",
+			tool, (long)pid, name, what);
 	else
 		fprintf(stderr, "%s: PID %ld (%s): %s: %s\n", tool, (long)pid, name, what,
 			strerror(error));

@@ -2,7 +2,9 @@
  * kashim --pid: a pass over a process. It reads /proc/PID/fd, looks every
  * socket inode up in the set of sockets already dealt with, and duplicates
  * only the new ones: a pass over a process whose sockets are all known
- * costs a readlink per fd and no other system call.
+ * costs a readlink per fd, and a read of /proc/PID/stat to see that its
+ * main thread still runs (once it has exited, the process is read and
+ * reached through another thread: tools/readers/live_task.h).
  */
 #include "running.h"
 #include "core/apply.h"
@@ -93,7 +95,7 @@ static const char *kashim_apply_one(const struct kashim_run *run, const struct k
  */
 static int kashim_dup(const struct kashim_target *t, int fd)
 {
-	return kashim_pidfd_getfd(t->pidfd, fd);
+	return kashim_pidfd_getfd(t->task_pidfd, fd);
 }
 
 /* Room for n found sockets. */
@@ -132,7 +134,7 @@ static int kashim_find_new(struct kashim_run *run, const struct kashim_target *t
 	*count = 0;
 	kashim_inode_clear(&run->found_now);
 	*what = "reading its /proc/PID/fd";
-	if (kashim_list_socket_fds(t->pid, &fds, &nfds) != 0)
+	if (kashim_list_socket_fds(t->task, &fds, &nfds) != 0)
 		return errno;
 	kashim_found_reserve(run, nfds);
 	*what = "duplicating its sockets (pidfd_getfd)";
@@ -180,8 +182,9 @@ static int kashim_find_new(struct kashim_run *run, const struct kashim_target *t
 }
 
 /*
- * One pass over t: configure its new sockets. Returns 0, or an errno that
- * stopped the pass (ESRCH or ENOENT when the process exited), with what
+ * One pass over t: configure its new sockets, counting them into tally.
+ * Returns 0, or an errno that stopped the pass (ESRCH or ENOENT when the
+ * process, or the thread it is reached through, exited), with what
  * naming the step.
  */
 static int kashim_pass(struct kashim_run *run, const struct kashim_target *t,
@@ -192,7 +195,6 @@ static int kashim_pass(struct kashim_run *run, const struct kashim_target *t,
 	int error;
 
 	memset(&listening, 0, sizeof listening);
-	memset(tally, 0, sizeof *tally);
 	error = kashim_find_new(run, t, &listening, &count, what);
 	for (i = 0; i < count && error == 0; i++) {
 		const struct kashim_found *f = &run->found[i];
@@ -225,6 +227,32 @@ static int kashim_pass(struct kashim_run *run, const struct kashim_target *t,
 	return error;
 }
 
+/*
+ * A pass over t through a thread of it that runs (the process itself
+ * while its main thread does). A thread that exits during the pass while
+ * the process goes on (the main thread too) is replaced by another, and
+ * the pass goes on: what
+ * was configured is remembered, so nothing is done twice, and tally adds
+ * up every attempt. Returns as kashim_pass does.
+ */
+static int kashim_reach_and_pass(struct kashim_run *run, struct kashim_target *t,
+				 struct kashim_tally *tally, const char **what)
+{
+	int attempt, error = 0;
+
+	memset(tally, 0, sizeof *tally);
+	for (attempt = 0; attempt < 3; attempt++) {
+		*what = "reaching its sockets";
+		error = kashim_target_reach(t, attempt > 0, run->cfg.debug);
+		if (error != 0)
+			return error;
+		error = kashim_pass(run, t, tally, what);
+		if ((error != ESRCH && error != ENOENT) || kashim_target_exited(t))
+			return error;
+	}
+	return error;
+}
+
 int kashim_pass_all(struct kashim_run *run, struct kashim_target *targets, size_t n,
 			   int first)
 {
@@ -241,7 +269,8 @@ int kashim_pass_all(struct kashim_run *run, struct kashim_target *targets, size_
 		if (t->pidfd < 0)
 			continue;
 		/* a zombie still has a /proc/PID/fd, empty: it has exited all the same */
-		error = kashim_target_exited(t) ? ESRCH : kashim_pass(run, t, &tally, &what);
+		error = kashim_target_exited(t) ? ESRCH
+						: kashim_reach_and_pass(run, t, &tally, &what);
 		if ((error == ENOENT || error == ESRCH) || (error != 0 && kashim_target_exited(t))) {
 			/* exited: the end of a watch, but a one-shot did not finish */
 			if (run->watching) {

@@ -28,6 +28,8 @@ struct kashim_tally {
 struct kashim_target {
 	pid_t pid;
 	int pidfd;             /* -1 once it is no longer watched */
+	pid_t task;            /* the thread it is reached through (kashim_live_task) */
+	int task_pidfd;        /* task's: pidfd while task is pid, else PIDFD_THREAD's */
 	char name[64];         /* printable */
 	int selected;          /* KASHIM_PROGRAMS selects it */
 	struct kashim_identity who;
@@ -62,6 +64,14 @@ int kashim_target_open(struct kashim_target *t, pid_t pid, const char *programs)
 void kashim_target_close(struct kashim_target *t);
 /* Has the process exited? Its pidfd turns readable then. */
 int kashim_target_exited(const struct kashim_target *t);
+/*
+ * Reach t through a thread that runs (kashim_live_task): t->task and
+ * t->task_pidfd, opened anew when the thread changed or fresh is set.
+ * Returns 0, or an errno: ESRCH when no thread is left, EOPNOTSUPP when
+ * the main thread has exited and the kernel cannot open another thread's
+ * pidfd (before Linux 6.9). debug names the thread when it changes.
+ */
+int kashim_target_reach(struct kashim_target *t, int fresh, int debug);
 /* Report a failure to reach t's sockets; what says while doing what. */
 void kashim_target_failed(const struct kashim_target *t, int error, const char *what);
 

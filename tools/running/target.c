@@ -6,6 +6,7 @@
 #include "running.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "tools/readers/live_task.h"
 #include "tools/readers/proc_fds.h"
 #include "tools/readers/process.h"
 #include "tools/readers/sockopts.h"
@@ -19,6 +20,7 @@
 int kashim_target_open(struct kashim_target *t, pid_t pid, const char *programs)
 {
 	char raw[64];
+	pid_t task;
 
 	memset(t, 0, sizeof *t);
 	t->pid = pid;
@@ -36,18 +38,63 @@ int kashim_target_open(struct kashim_target *t, pid_t pid, const char *programs)
 			fprintf(stderr, "kashim: PID %ld: pidfd_open: %s\n", (long)pid, strerror(errno));
 		return -1;
 	}
+	t->task = pid;
+	t->task_pidfd = t->pidfd;
 	kashim_process_name(pid, raw, sizeof raw);
 	kashim_printable(t->name, sizeof t->name, raw);
-	kashim_process_identity(pid, &t->who);
+	/* through a thread that runs: a main thread that exited has no exe */
+	task = kashim_live_task(pid);
+	kashim_process_identity(task > 0 ? task : pid, &t->who);
 	t->selected = kashim_programs_select(programs, &t->who);
 	return 0;
 }
 
+/* Let go of the thread t was reached through, if not the process itself. */
+static void kashim_target_drop_task(struct kashim_target *t)
+{
+	if (t->task_pidfd >= 0 && t->task_pidfd != t->pidfd)
+		close(t->task_pidfd);
+	t->task = 0;
+	t->task_pidfd = -1;
+}
+
 void kashim_target_close(struct kashim_target *t)
 {
+	kashim_target_drop_task(t);
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	t->pidfd = -1;
+}
+
+int kashim_target_reach(struct kashim_target *t, int fresh, int debug)
+{
+	int attempt;
+
+	if (fresh)
+		kashim_target_drop_task(t);
+	/* a thread may exit between its being found and its pidfd's opening */
+	for (attempt = 0; attempt < 3; attempt++) {
+		pid_t task = kashim_live_task(t->pid);
+		int fd;
+
+		if (task == 0)
+			return ESRCH;
+		if (task == t->task)
+			return 0;
+		fd = task == t->pid ? t->pidfd : kashim_task_pidfd_open(t->pid, task);
+		if (fd < 0 && errno != ESRCH)
+			return errno;
+		if (fd < 0)
+			continue;
+		kashim_target_drop_task(t);
+		t->task = task;
+		t->task_pidfd = fd;
+		if (debug && task != t->pid)
+			fprintf(stderr, "kashim: PID %ld (%s): its main thread has exited; "
+				"reached through its thread %ld\n", (long)t->pid, t->name, (long)task);
+		return 0;
+	}
+	return ESRCH;
 }
 
 /* Has the process exited? Its pidfd turns readable then. */
