@@ -422,6 +422,27 @@ start_main_exited_server() {
 		flunk "control"
 }
 
+@test "--pid and kashim-inspect given a thread's ID: status 1, told to give the process ID, which works" {
+	start_main_exited_server
+	local tid
+	tid=$(ls "/proc/$SERVER_PID/task" | grep -vx "$SERVER_PID")
+	[ -n "$tid" ] || flunk "no thread"
+	local told="PID $tid: not a process but one of its threads; give the process ID (Tgid in /proc/$tid/status)"
+	run --separate-stderr "$KASHIM" --idle 41 --pid "$tid"
+	assert_status 1
+	[ "$stderr" = "kashim: $told" ] || flunk "kashim's message: $stderr"
+	run --separate-stderr "$KASHIM_INSPECT" "$tid"
+	assert_status 1
+	[ "$stderr" = "kashim-inspect: $told" ] || flunk "kashim-inspect's message: $stderr"
+	[ -z "$output" ] || flunk "a table for a thread"
+	run --separate-stderr "$KASHIM_INSPECT" --missing "$tid"
+	assert_status 3
+	# control: the process ID
+	run --separate-stderr "$KASHIM_INSPECT" "$SERVER_PID"
+	assert_status 0
+	assert_output_has "PID $SERVER_PID (plain-server): 1 TCP socket"
+}
+
 @test "--pid usage errors exit 125 and change nothing" {
 	start_plain_server "$PLAIN_SERVER"
 	run -125 --separate-stderr "$KASHIM" --pid

@@ -88,6 +88,18 @@ int kashim_inspect(pid_t pid, struct kashim_inspect_process *p, int quiet)
 	}
 	pidfd = kashim_task_pidfd_open(pid, p->task);
 	pidfd_errno = pidfd < 0 ? errno : 0;
+	if (p->task == pid && (pidfd_errno == EINVAL || pidfd_errno == ENOENT)) {
+		/* a thread's ID: /proc has it, but pidfd_open takes only a process's
+		 * (newer kernels say ENOENT) */
+		p->error = EINVAL;
+		if (!quiet)
+			fprintf(stderr, "kashim-inspect: PID %ld: not a process but one of its "
+				"threads; give the process ID (Tgid in /proc/%ld/status)\n",
+				(long)pid, (long)pid);
+		kashim_tcp_table_free(&table);
+		free(fds);
+		return -1;
+	}
 	p->sockets = calloc(nfds > 0 ? nfds : 1, sizeof *p->sockets);
 	if (p->sockets == NULL) {
 		perror("kashim-inspect");

@@ -28,7 +28,7 @@ int kashim_target_open(struct kashim_target *t, pid_t pid, const char *programs)
 	if (t->pidfd < 0) {
 		if (errno == ESRCH)
 			fprintf(stderr, "kashim: PID %ld: no such process\n", (long)pid);
-		else if (errno == EINVAL)
+		else if (errno == EINVAL || errno == ENOENT) /* newer kernels say ENOENT */
 			fprintf(stderr, "kashim: PID %ld: not a process but one of its threads; "
 				"give the process ID (Tgid in /proc/%ld/status)\n", (long)pid, (long)pid);
 		else if (errno == ENOSYS)
