@@ -185,10 +185,18 @@ size_t kashim_escape(char *buf, size_t size, const char *text, size_t length,
 	return sink.len;
 }
 
+/* Where kashim_log writes instead of fd 2 when set (kashim's supervisor). */
+static int (*kashim_log_target)(void);
+
+void kashim_log_through(int (*open_target)(void))
+{
+	kashim_log_target = open_target;
+}
+
 void kashim_log(const char *fmt, ...)
 {
 	char line[KASHIM_LINE_MAX];
-	int saved_errno = errno;
+	int saved_errno = errno, fd;
 	size_t len;
 	va_list ap;
 
@@ -200,9 +208,12 @@ void kashim_log(const char *fmt, ...)
 	len += kashim_vformat(line + len, sizeof line - len - 1, fmt, ap);
 	va_end(ap);
 	line[len++] = '\n';
+	fd = kashim_log_target != NULL ? kashim_log_target() : STDERR_FILENO;
 	/* One write, one line; a short or failed write is not worth retrying. */
-	if (write(STDERR_FILENO, line, len) < 0) {
+	if (fd >= 0 && write(fd, line, len) < 0) {
 		/* nothing useful to do: stderr is gone */
 	}
+	if (fd >= 0 && fd != STDERR_FILENO)
+		close(fd);
 	errno = saved_errno;
 }

@@ -38,4 +38,12 @@ size_t kashim_escape(char *buf, size_t size, const char *text, size_t length,
  */
 void kashim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * From now on kashim_log writes each line to a descriptor open_target
+ * returns (closed after the write; none when it returns -1) instead of
+ * fd 2. For kashim's supervisor, which holds none of the caller's
+ * streams once its program runs; the library never calls it.
+ */
+void kashim_log_through(int (*open_target)(void));
+
 #endif

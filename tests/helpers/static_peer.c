@@ -25,14 +25,30 @@
  *       that forks into the background does (see connect)
  *   static-peer threads PORT
  *       connect from a second thread (see connect)
+ *   static-peer leader-exit PORT
+ *       main calls pthread_exit; a second thread connects once it has
+ *       ended (see connect), as some daemons do
+ *   static-peer hangup SECONDS
+ *       print "bye", close stdin and stdout, then live SECONDS more: a
+ *       reader of its stdout, or an inetd-style peer on fds 0 and 1,
+ *       sees the end at once
+ *   static-peer eintr COUNT
+ *       under a 1 kHz SIGALRM whose handler lacks SA_RESTART, COUNT
+ *       non-blocking connects to a loopback listener and COUNT listens;
+ *       prints "connects=N connect_eintr=E listens=N listen_eintr=E
+ *       ticks=T" (without a supervisor neither call ever sleeps, so
+ *       neither is ever interrupted)
  */
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include "test_util.h"
 
@@ -90,6 +106,96 @@ static void *connect_and_hold(void *port)
 	for (;;)
 		pause();
 	return NULL;
+}
+
+/* Connect once main's thread, the process's first, has ended. */
+static void *connect_after_leader(void *port)
+{
+	char path[64], state[256];
+	int fd;
+	ssize_t got;
+
+	/* /proc/PID/stat's state after the name: Z once main has exited */
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)getpid());
+	for (;;) {
+		fd = open(path, O_RDONLY);
+		got = fd < 0 ? -1 : read(fd, state, sizeof state - 1);
+		if (fd >= 0)
+			close(fd);
+		state[got > 0 ? got : 0] = '\0';
+		if (strstr(state, ") Z ") != NULL)
+			break;
+		usleep(10000);
+	}
+	return connect_and_hold(port);
+}
+
+static void hangup(const char *seconds)
+{
+	say("bye");
+	close(STDIN_FILENO);
+	close(STDOUT_FILENO);
+	sleep((unsigned)atoi(seconds));
+	exit(0);
+}
+
+static volatile sig_atomic_t ticks;
+
+static void on_tick(int sig)
+{
+	(void)sig;
+	ticks++;
+}
+
+/* Non-blocking connects and listens under a 1 kHz signal without SA_RESTART. */
+static void count_eintr(int count)
+{
+	struct sockaddr_in in = loopback("0");
+	socklen_t length = sizeof in;
+	struct itimerval every_ms = { { 0, 1000 }, { 0, 1000 } };
+	struct linger reset = { 1, 0 };
+	struct sigaction action;
+	int server = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), i, fd, accepted;
+	int connect_eintr = 0, listen_eintr = 0;
+
+	if (server < 0 || bind(server, (struct sockaddr *)&in, sizeof in) != 0 ||
+	    listen(server, 4096) != 0 || getsockname(server, (struct sockaddr *)&in, &length) != 0)
+		die("listener");
+	memset(&action, 0, sizeof action);
+	action.sa_handler = on_tick; /* no SA_RESTART */
+	if (sigaction(SIGALRM, &action, NULL) != 0 || setitimer(ITIMER_REAL, &every_ms, NULL) != 0)
+		die("timer");
+	for (i = 0; i < count; i++) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		/* closed with a reset: no TIME_WAIT to run out of ports */
+		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset) != 0)
+			die("socket");
+		if (connect(fd, (struct sockaddr *)&in, sizeof in) != 0 && errno != EINPROGRESS) {
+			if (errno != EINTR)
+				die("connect");
+			connect_eintr++;
+		}
+		while ((accepted = accept(server, NULL, NULL)) >= 0 || errno == EINTR)
+			if (accepted >= 0)
+				close(accepted);
+		close(fd);
+	}
+	for (i = 0; i < count; i++) {
+		struct sockaddr_in any = loopback("0");
+
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&any, sizeof any) != 0)
+			die("bind");
+		if (listen(fd, 1) != 0) {
+			if (errno != EINTR)
+				die("listen");
+			listen_eintr++;
+		}
+		close(fd);
+	}
+	printf("connects=%d connect_eintr=%d listens=%d listen_eintr=%d ticks=%d\n", count,
+	       connect_eintr, count, listen_eintr, (int)ticks);
+	exit(0);
 }
 
 static void relisten(const char *port)
@@ -166,6 +272,16 @@ int main(int argc, char **argv)
 			die("pthread_create");
 		pthread_join(thread, NULL);
 	}
-	fprintf(stderr, "usage: static-peer serve|connect|relisten|threads|fork PORT, wait, pid, exit N\n");
+	if (argc == 3 && strcmp(argv[1], "leader-exit") == 0) {
+		if (pthread_create(&thread, NULL, connect_after_leader, argv[2]) != 0)
+			die("pthread_create");
+		pthread_exit(NULL);
+	}
+	if (argc == 3 && strcmp(argv[1], "hangup") == 0)
+		hangup(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "eintr") == 0)
+		count_eintr(atoi(argv[2]));
+	fprintf(stderr, "usage: static-peer serve|connect|relisten|threads|fork|leader-exit PORT, "
+		"wait, pid, exit N, hangup SECONDS, eintr COUNT\n");
 	return 2;
 }

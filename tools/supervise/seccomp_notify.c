@@ -19,6 +19,10 @@
 #define KASHIM_NOTIF_ID_VALID _IOW('!', 2, uint64_t)
 #define KASHIM_NOTIF_SET_FLAGS _IOW('!', 4, uint64_t) /* Linux 6.6 */
 #define KASHIM_USER_NOTIF_FD_SYNC_WAKE_UP 1ULL
+#define KASHIM_PIDFD_THREAD 0x80 /* O_EXCL, include/uapi/linux/pidfd.h */
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 #define KASHIM_BPF_LD_W_ABS 0x20
 #define KASHIM_BPF_ALU_AND_K 0x54
 #define KASHIM_BPF_JEQ_K 0x15
@@ -142,6 +146,11 @@ int kashim_notif_valid(int notify_fd, uint64_t id)
 void kashim_notif_wake_on_same_cpu(int notify_fd)
 {
 	(void)kashim_ioctl(notify_fd, KASHIM_NOTIF_SET_FLAGS, KASHIM_USER_NOTIF_FD_SYNC_WAKE_UP);
+}
+
+int kashim_pidfd_open_thread(pid_t tid)
+{
+	return (int)syscall(SYS_pidfd_open, tid, KASHIM_PIDFD_THREAD);
 }
 
 int kashim_notif_continue(int notify_fd, uint64_t id)

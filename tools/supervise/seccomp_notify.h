@@ -64,6 +64,13 @@ int kashim_notif_valid(int notify_fd, uint64_t id);
  */
 void kashim_notif_wake_on_same_cpu(int notify_fd);
 
+/*
+ * A pidfd of thread tid itself (PIDFD_THREAD, Linux 6.9): pidfd_getfd
+ * through it reads that thread's descriptors, even once its process's
+ * first thread has ended. -1 with errno: EINVAL before Linux 6.9.
+ */
+int kashim_pidfd_open_thread(pid_t tid);
+
 /* Let call id proceed in the kernel, unchanged. 0, or -1 with errno. */
 int kashim_notif_continue(int notify_fd, uint64_t id);
 

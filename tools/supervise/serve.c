@@ -67,18 +67,27 @@ int kashim_server_init(struct kashim_server *server, const char *command)
 }
 
 /*
- * A pidfd for the process of thread tid. pidfd_open takes only a thread
- * group's leader (EINVAL, or ENOENT since Linux 6.9, for another thread),
- * and a notification names the calling thread: any other thread's
- * process is looked up in /proc. *leader tells which it was.
+ * A pidfd through which the caller, thread tid, is reached. Since Linux
+ * 6.9 the thread's own (PIDFD_THREAD): pidfd_getfd then takes its
+ * descriptors from the caller itself, which still works once the
+ * process's first thread has ended (main calling pthread_exit while
+ * other threads go on). Before, its process's: pidfd_open takes only a
+ * thread group's leader (EINVAL for another thread), and any other
+ * thread's process is looked up in /proc. *own tells whether the pidfd
+ * names the caller itself (its thread, or the process it leads).
  */
-static int kashim_open_process(pid_t tid, int *leader)
+static int kashim_open_process(pid_t tid, int *own)
 {
 	char path[64], status[1024], *tgid;
 	ssize_t got;
-	int fd = kashim_pidfd_open(tid);
+	int fd = kashim_pidfd_open_thread(tid);
 
-	*leader = fd >= 0;
+	if (fd >= 0 || errno != EINVAL) {
+		*own = fd >= 0;
+		return fd;
+	}
+	fd = kashim_pidfd_open(tid);
+	*own = fd >= 0;
 	if (fd >= 0 || (errno != EINVAL && errno != ENOENT))
 		return fd;
 	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
@@ -139,32 +148,51 @@ static int kashim_selects(const struct kashim_server *server, pid_t tid)
 	return kashim_programs_select(server->cfg.programs, &who);
 }
 
-/* Say once that a caller's socket could not be reached, and why. */
-static void kashim_unreachable(struct kashim_server *server, pid_t pid, const char *what)
+/* Say once that a caller's socket could not be reached: what failed, why. */
+static void kashim_unreachable(struct kashim_server *server, pid_t pid, const char *what,
+			       const char *why)
 {
 	if (server->warned && !server->cfg.debug)
 		return;
 	server->warned = 1;
 	kashim_log("cannot reach the sockets of pid %d (%s: %s): its connections go "
-		   "without keepalive", (int)pid, what, strerror(errno));
+		   "without keepalive", (int)pid, what, why);
+}
+
+/*
+ * Before Linux 6.9, a thread's socket is taken through its process's
+ * first thread, and once that one has ended (pthread_exit in main) its
+ * descriptors are gone (EBADF, or ESRCH as the process is exiting)
+ * while the caller's are not: that is said, since all such a program's
+ * connections then go unconfigured. Is target_fd open in thread tid?
+ */
+static int kashim_open_in_thread(pid_t tid, int target_fd)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)tid, target_fd);
+	return stat(path, &st) == 0;
 }
 
 /*
  * The caller's socket args[0], duplicated here, or -1. The last pidfd
- * opened straight from a notification's PID (a process's first thread)
- * is kept, which saves two calls each time that process calls again: a
- * pidfd names one process for good, and while that process lives its
- * PID cannot name another; once it is gone the pidfd answers ESRCH and a
- * fresh one is opened. Other threads' PIDs are never cached: one can
- * end, and its number go to another process, while its process lives.
+ * that names a caller itself (its thread, or the process it leads) is
+ * kept, which saves a call each time that thread calls again: a pidfd
+ * names one thread or process for good, and while it lives its number
+ * cannot name another; once it is gone the pidfd answers ESRCH and a
+ * fresh one is opened. A process's pidfd opened for another of its
+ * threads is never cached: that thread can end, and its number go to
+ * another process, while the process lives.
  */
 static int kashim_take_socket(struct kashim_server *server, const struct kashim_notif *n)
 {
 	const pid_t pid = (pid_t)n->pid;
-	int pidfd, fd, leader;
+	const int target_fd = (int)n->data.args[0];
+	int pidfd, fd, own;
 
 	if (server->cached_pid == pid) {
-		fd = kashim_pidfd_getfd(server->cached_pidfd, (int)n->data.args[0]);
+		fd = kashim_pidfd_getfd(server->cached_pidfd, target_fd);
 		if (fd >= 0 || errno != ESRCH)
 			return fd;
 	}
@@ -172,16 +200,20 @@ static int kashim_take_socket(struct kashim_server *server, const struct kashim_
 		close(server->cached_pidfd);
 		server->cached_pid = 0;
 	}
-	pidfd = kashim_open_process(pid, &leader);
+	pidfd = kashim_open_process(pid, &own);
 	if (pidfd < 0) {
 		if (errno != ESRCH)
-			kashim_unreachable(server, pid, "pidfd_open");
+			kashim_unreachable(server, pid, "pidfd_open", strerror(errno));
 		return -1;
 	}
-	fd = kashim_pidfd_getfd(pidfd, (int)n->data.args[0]);
-	if (fd < 0 && errno != EBADF && errno != ESRCH)
-		kashim_unreachable(server, pid, "pidfd_getfd");
-	if (leader) {
+	fd = kashim_pidfd_getfd(pidfd, target_fd);
+	if (fd < 0 && (errno == EBADF || errno == ESRCH) && !own &&
+	    kashim_open_in_thread(pid, target_fd))
+		kashim_unreachable(server, pid, "pidfd_getfd", "its first thread has ended, and "
+				   "before Linux 6.9 (PIDFD_THREAD) no other thread can be reached");
+	else if (fd < 0 && errno != EBADF && errno != ESRCH)
+		kashim_unreachable(server, pid, "pidfd_getfd", strerror(errno));
+	if (own) {
 		server->cached_pid = pid;
 		server->cached_pidfd = pidfd;
 	} else {
@@ -243,10 +275,10 @@ static void kashim_handle(struct kashim_server *server, const struct kashim_noti
 int kashim_server_probe(const struct kashim_notif *n, const char **what)
 {
 	char byte;
-	int pidfd, fd, leader;
+	int pidfd, fd, own;
 
 	*what = "pidfd_open";
-	pidfd = kashim_open_process((pid_t)n->pid, &leader);
+	pidfd = kashim_open_process((pid_t)n->pid, &own);
 	if (pidfd < 0)
 		return -1;
 	*what = "pidfd_getfd";

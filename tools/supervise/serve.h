@@ -16,7 +16,7 @@ struct kashim_server {
 	int notify_fd;
 	struct kashim_socket_set seen;
 	int warned;            /* a socket could not be reached: said once */
-	pid_t cached_pid;      /* 0, or the process cached_pidfd refers to */
+	pid_t cached_pid;      /* 0, or the thread cached_pidfd reaches */
 	int cached_pidfd;
 };
 

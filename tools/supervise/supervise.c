@@ -13,6 +13,7 @@
 #include "supervise.h"
 #include "parent.h"
 #include "serve.h"
+#include "streams.h"
 #include "core/log.h"
 #include "tools/cli/exit_status.h"
 
@@ -210,6 +211,7 @@ static void kashim_run(pid_t child)
 			fds[0].fd = -1;
 		}
 	}
+	kashim_streams_program_gone();
 	if (fds[0].fd >= 0)
 		kashim_stay_in_background(fds[1].fd);
 	kashim_parent_exit_like(status);
@@ -241,6 +243,7 @@ void kashim_supervise(char *const *argv, const struct kashim_launch *launch)
 	close(sock[1]);
 	if (kashim_handshake(sock[0], child, &what) == 0) {
 		close(sock[0]);
+		kashim_streams_let_go(child, kashim_server.cfg.debug);
 		kashim_run(child);
 	}
 	snprintf(why, sizeof why, "%s failed (%s)%s", what, strerror(errno),
