@@ -5,8 +5,10 @@ across exec and fork; no global setting is touched.
 Usage: deny_syscall.py NAME ERRNO COMMAND [ARG]...
 NAME is seccomp, pidfd_open, pidfd_getfd or process_vm_readv (x86_64
 numbers), or pidfd_open_thread: pidfd_open with PIDFD_THREAD only, as a
-kernel before 6.9 refuses it (EINVAL) and opens a process's pidfd; ERRNO
-a name such as ENOSYS or EPERM."""
+kernel before 6.9 refuses it (EINVAL) and opens a process's pidfd, or
+seccomp_killable: seccomp with SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+only, as a kernel before 5.19 refuses it (EINVAL); ERRNO a name such as
+ENOSYS or EPERM."""
 import ctypes
 import errno
 import os
@@ -18,10 +20,11 @@ PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 AUDIT_ARCH_X86_64 = 0xc000003e
 SYSCALLS = {"seccomp": 317, "pidfd_open": 434, "pidfd_getfd": 438,
-            "process_vm_readv": 310, "pidfd_open_thread": 434}
+            "process_vm_readv": 310, "pidfd_open_thread": 434, "seccomp_killable": 317}
 # NAME: (offset of the argument's low 32 bits in seccomp_data, the bits
 # that must be set in it for the call to be refused)
-ARGUMENT_BITS = {"pidfd_open_thread": (24, 0o200)}  # flags, PIDFD_THREAD
+ARGUMENT_BITS = {"pidfd_open_thread": (24, 0o200),  # flags, PIDFD_THREAD
+                 "seccomp_killable": (24, 0x20)}     # flags, WAIT_KILLABLE_RECV
 
 
 class SockFprog(ctypes.Structure):

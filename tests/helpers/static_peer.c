@@ -28,6 +28,9 @@
  *   static-peer leader-exit PORT
  *       main calls pthread_exit; a second thread connects once it has
  *       ended (see connect), as some daemons do
+ *   static-peer reconnect PORT
+ *       every 50 ms connect to 127.0.0.1:PORT, print "connect=N" (N
+ *       counting from 1) and close, until killed
  *   static-peer hangup SECONDS
  *       print "bye", close stdin and stdout, then live SECONDS more: a
  *       reader of its stdout, or an inetd-style peer on fds 0 and 1,
@@ -35,9 +38,10 @@
  *   static-peer eintr COUNT
  *       under a 1 kHz SIGALRM whose handler lacks SA_RESTART, COUNT
  *       non-blocking connects to a loopback listener and COUNT listens;
- *       prints "connects=N connect_eintr=E listens=N listen_eintr=E
- *       ticks=T" (without a supervisor neither call ever sleeps, so
- *       neither is ever interrupted)
+ *       prints connects=, connect_eintr= (how many failed with EINTR),
+ *       listens=, listen_eintr= and ticks= (signals handled) lines
+ *       (without a supervisor neither call ever sleeps, so neither is
+ *       ever interrupted)
  */
 #include <netinet/in.h>
 #include <pthread.h>
@@ -130,6 +134,22 @@ static void *connect_after_leader(void *port)
 	return connect_and_hold(port);
 }
 
+static void reconnect(const char *port)
+{
+	struct sockaddr_in in = loopback(port);
+	int n, fd;
+
+	for (n = 1;; n++) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&in, sizeof in) != 0)
+			die("connect");
+		printf("connect=%d\n", n);
+		fflush(stdout);
+		close(fd);
+		usleep(50000);
+	}
+}
+
 static void hangup(const char *seconds)
 {
 	say("bye");
@@ -193,7 +213,7 @@ static void count_eintr(int count)
 		}
 		close(fd);
 	}
-	printf("connects=%d connect_eintr=%d listens=%d listen_eintr=%d ticks=%d\n", count,
+	printf("connects=%d\nconnect_eintr=%d\nlistens=%d\nlisten_eintr=%d\nticks=%d\n", count,
 	       connect_eintr, count, listen_eintr, (int)ticks);
 	exit(0);
 }
@@ -277,11 +297,13 @@ int main(int argc, char **argv)
 			die("pthread_create");
 		pthread_exit(NULL);
 	}
+	if (argc == 3 && strcmp(argv[1], "reconnect") == 0)
+		reconnect(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "hangup") == 0)
 		hangup(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "eintr") == 0)
 		count_eintr(atoi(argv[2]));
-	fprintf(stderr, "usage: static-peer serve|connect|relisten|threads|fork|leader-exit PORT, "
+	fprintf(stderr, "usage: static-peer serve|connect|relisten|threads|fork|leader-exit|reconnect PORT, "
 		"wait, pid, exit N, hangup SECONDS, eintr COUNT\n");
 	return 2;
 }

@@ -8,13 +8,14 @@
 /*
  * Should a signal kashim read be forwarded to COMMAND? Not SIGCHLD, not
  * one the kernel sent the whole process group (COMMAND has it already),
- * not kashim's own.
+ * not kashim's own or its watcher's (the SIGCONT that follows COMMAND's).
  */
 int kashim_parent_forwarded(const struct signalfd_siginfo *info);
 
 /*
  * After a SIGCHLD: 1 with *status once child has ended. A child that
- * stops stops kashim too; once kashim is continued, so is the child.
+ * stops stops kashim too, with its signal; kashim goes on when it is
+ * continued (and passes that on) or when the child is continued alone.
  */
 int kashim_parent_child_changed(pid_t child, int *status);
 

@@ -11,6 +11,7 @@
 /* include/uapi/linux/seccomp.h, filter.h, bpf_common.h and audit.h. */
 #define KASHIM_SECCOMP_SET_MODE_FILTER 1
 #define KASHIM_SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#define KASHIM_SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5) /* Linux 5.19 */
 #define KASHIM_SECCOMP_RET_ALLOW 0x7fff0000U
 #define KASHIM_SECCOMP_RET_USER_NOTIF 0x7fc00000U
 #define KASHIM_SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
@@ -93,7 +94,17 @@ int kashim_seccomp_listen(int watch)
 	const struct kashim_bpf_program program = {
 		sizeof filter / sizeof filter[0], filter
 	};
+	int fd;
 
+	/* Once kashim has received a call, only a fatal signal interrupts
+	 * it: a handler without SA_RESTART would otherwise get EINTR from a
+	 * listen or non-blocking connect the kernel never lets fail so. */
+	fd = (int)syscall(SYS_seccomp, KASHIM_SECCOMP_SET_MODE_FILTER,
+			  KASHIM_SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			  KASHIM_SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &program);
+	if (fd >= 0 || errno != EINVAL)
+		return fd;
+	/* before Linux 5.19 */
 	return (int)syscall(SYS_seccomp, KASHIM_SECCOMP_SET_MODE_FILTER,
 			    KASHIM_SECCOMP_FILTER_FLAG_NEW_LISTENER, &program);
 }
