@@ -89,7 +89,7 @@ COMPAT_SOURCES = $(wildcard compat/*.c)
 # (tools/running), and the kernel's reach through cgroups ($(CGROUP)).
 LIBRARY         = $(BUILD)/libkashim.so
 SHIM_OBJECTS    = $(call objects_of,shim)
-KASHIM_OBJECTS  = $(call objects_of,tools/kashim tools/supervise tools/running)
+KASHIM_OBJECTS  = $(call objects_of,tools/kashim tools/supervise tools/running tools/unit)
 INSPECT_OBJECTS = $(call objects_of,tools/inspect)
 TOOLS           = $(BUILD)/kashim $(BUILD)/kashim-inspect
 

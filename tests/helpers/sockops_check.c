@@ -13,6 +13,10 @@
  * sockops-check --plain-attach DIR: attach a program that does nothing
  * (named "other") the old way, BPF_PROG_ATTACH without flags, as another
  * tool might; it stays until DIR is removed. Prints its id.
+ * sockops-check --attach-pinned FILE DIR: attach the program pinned at
+ * FILE to DIR as systemd does for BPFProgram= (BPF_PROG_ATTACH with
+ * BPF_F_ALLOW_MULTI); it stays until DIR is removed.
+ * sockops-check --pin-other FILE: pin the do-nothing program ("other") at FILE.
  */
 #include "core/config.h"
 #include "tools/cgroup/bpf_sys.h"
@@ -142,14 +146,14 @@ static int query(const char *dir)
 	return 0;
 }
 
-static int plain_attach(const char *dir)
+/* A program that does nothing, named "other": its fd, or -1. */
+static int load_other(void)
 {
 	static const struct bpf_insn nothing[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 1 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	union bpf_attr attr;
-	int prog, cgroup = open(dir, O_RDONLY | O_DIRECTORY);
 
 	memset(&attr, 0, sizeof attr);
 	attr.prog_type = BPF_PROG_TYPE_SOCK_OPS;
@@ -157,7 +161,14 @@ static int plain_attach(const char *dir)
 	attr.insn_cnt = 2;
 	attr.license = (uint64_t)(uintptr_t)"MIT";
 	snprintf(attr.prog_name, sizeof attr.prog_name, "other");
-	prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof attr);
+}
+
+static int plain_attach(const char *dir)
+{
+	union bpf_attr attr;
+	int prog = load_other(), cgroup = open(dir, O_RDONLY | O_DIRECTORY);
+
 	if (cgroup < 0 || prog < 0) {
 		perror("load");
 		return 1;
@@ -171,6 +182,39 @@ static int plain_attach(const char *dir)
 		return 1;
 	}
 	printf("%u\n", kashim_bpf_id(prog));
+	return 0;
+}
+
+static int attach_pinned(const char *file, const char *dir)
+{
+	union bpf_attr attr;
+	int prog = kashim_bpf_pinned(file), cgroup = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (cgroup < 0 || prog < 0) {
+		perror(prog < 0 ? file : dir);
+		return 1;
+	}
+	memset(&attr, 0, sizeof attr);
+	attr.target_fd = (uint32_t)cgroup;
+	attr.attach_bpf_fd = (uint32_t)prog;
+	attr.attach_type = BPF_CGROUP_SOCK_OPS;
+	attr.attach_flags = BPF_F_ALLOW_MULTI;
+	if (syscall(SYS_bpf, BPF_PROG_ATTACH, &attr, sizeof attr) != 0) {
+		perror("attach");
+		return 1;
+	}
+	printf("%u\n", kashim_bpf_id(prog));
+	return 0;
+}
+
+static int pin_other(const char *file)
+{
+	int prog = load_other();
+
+	if (prog < 0 || kashim_bpf_pin(prog, file) != 0) {
+		perror(file);
+		return 1;
+	}
 	return 0;
 }
 
@@ -195,6 +239,10 @@ int main(int argc, char **argv)
 		return query(argv[2]);
 	if (argc > 2 && strcmp(argv[1], "--plain-attach") == 0)
 		return plain_attach(argv[2]);
+	if (argc > 3 && strcmp(argv[1], "--attach-pinned") == 0)
+		return attach_pinned(argv[2], argv[3]);
+	if (argc > 2 && strcmp(argv[1], "--pin-other") == 0)
+		return pin_other(argv[2]);
 	total = sizeof sides / sizeof sides[0] * (sizeof ports / sizeof ports[0]) *
 		(sizeof policies / sizeof policies[0]) * (sizeof timers / sizeof timers[0]);
 	for (k = 0; k < total; k++) {

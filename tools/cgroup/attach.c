@@ -35,14 +35,12 @@ int kashim_attach_possible(const struct kashim_config *cfg, int kernel, char *er
 	return 0;
 }
 
-int kashim_attach(const struct kashim_config *cfg, int cgroup_fd, int debug, uint32_t *program,
-		  char *err, size_t err_size)
+int kashim_load_program(const struct kashim_config *cfg, int debug, char *err, size_t err_size)
 {
 	static struct bpf_insn insns[KASHIM_SOCKOPS_MAX_INSNS];
 	char why[512];
 	size_t count;
-	uint32_t other = 0;
-	int prog, link, saved_errno;
+	int prog;
 
 	count = kashim_sockops_build(cfg, insns, KASHIM_SOCKOPS_MAX_INSNS, why, sizeof why);
 	if (count == 0) {
@@ -52,17 +50,27 @@ int kashim_attach(const struct kashim_config *cfg, int cgroup_fd, int debug, uin
 	if (debug)
 		kashim_sockops_dump(stderr, insns, count);
 	prog = kashim_bpf_load_sockops(insns, count, why, sizeof why);
-	if (prog < 0) {
-		if (why[0] != '\0')
-			snprintf(err, err_size, "the kernel's verifier refused kashim's program: %s",
-				 why);
-		else if (errno == EPERM)
-			snprintf(err, err_size, "loading kashim's program: %s (it needs CAP_BPF and "
-				 "CAP_NET_ADMIN, or root, and no lockdown)", strerror(errno));
-		else
-			snprintf(err, err_size, "loading kashim's program: %s", strerror(errno));
+	if (prog >= 0)
+		return prog;
+	if (why[0] != '\0')
+		snprintf(err, err_size, "the kernel's verifier refused kashim's program: %s", why);
+	else if (errno == EPERM)
+		snprintf(err, err_size, "loading kashim's program: %s (it needs CAP_BPF and "
+			 "CAP_NET_ADMIN, or root, and no lockdown)", strerror(errno));
+	else
+		snprintf(err, err_size, "loading kashim's program: %s", strerror(errno));
+	return -1;
+}
+
+int kashim_attach(const struct kashim_config *cfg, int cgroup_fd, int debug, uint32_t *program,
+		  char *err, size_t err_size)
+{
+	uint32_t other = 0;
+	int prog, link, saved_errno;
+
+	prog = kashim_load_program(cfg, debug, err, err_size);
+	if (prog < 0)
 		return -1;
-	}
 	*program = kashim_bpf_id(prog);
 	link = kashim_bpf_link_cgroup(prog, cgroup_fd);
 	saved_errno = errno;

@@ -27,6 +27,12 @@ int kashim_attach_possible(const struct kashim_config *cfg, int kernel, char *er
 			   size_t err_size);
 
 /*
+ * Build cfg's program (dumped to stderr with debug) and load it. Returns
+ * its fd, or -1 with one line in err.
+ */
+int kashim_load_program(const struct kashim_config *cfg, int debug, char *err, size_t err_size);
+
+/*
  * Build cfg's program (dumped to stderr with debug), load it and link it
  * to the cgroup cgroup_fd beside whatever is attached there. Returns the
  * link's fd (closing it detaches; *program is the program's id), or -1

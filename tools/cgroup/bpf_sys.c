@@ -157,6 +157,42 @@ int kashim_bpf_program(uint32_t id, struct kashim_bpf_info *out, struct bpf_insn
 	return 0;
 }
 
+int kashim_bpf_pin(int prog_fd, const char *path)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof attr);
+	attr.pathname = kashim_ptr(path);
+	attr.bpf_fd = (uint32_t)prog_fd;
+	return (int)kashim_bpf(BPF_OBJ_PIN, &attr);
+}
+
+int kashim_bpf_pinned(const char *path)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof attr);
+	attr.pathname = kashim_ptr(path);
+	return (int)kashim_bpf(BPF_OBJ_GET, &attr);
+}
+
+int kashim_bpf_is_kashim(int fd, uint32_t *id)
+{
+	union bpf_attr attr;
+	struct bpf_prog_info info;
+
+	memset(&info, 0, sizeof info);
+	memset(&attr, 0, sizeof attr);
+	attr.info.bpf_fd = (uint32_t)fd;
+	attr.info.info_len = sizeof info;
+	attr.info.info = kashim_ptr(&info);
+	if (kashim_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) != 0)
+		return -1;
+	*id = info.id;
+	return info.type == BPF_PROG_TYPE_SOCK_OPS &&
+	       strncmp(info.name, KASHIM_SOCKOPS_NAME, sizeof info.name) == 0;
+}
+
 uint32_t kashim_bpf_id(int fd)
 {
 	union bpf_attr attr;
@@ -213,6 +249,29 @@ int kashim_bpf_program(uint32_t id, struct kashim_bpf_info *info, struct bpf_ins
 	(void)info;
 	(void)insns;
 	(void)max;
+	errno = ENOSYS;
+	return -1;
+}
+
+int kashim_bpf_pin(int prog_fd, const char *path)
+{
+	(void)prog_fd;
+	(void)path;
+	errno = ENOSYS;
+	return -1;
+}
+
+int kashim_bpf_pinned(const char *path)
+{
+	(void)path;
+	errno = ENOSYS;
+	return -1;
+}
+
+int kashim_bpf_is_kashim(int fd, uint32_t *id)
+{
+	(void)fd;
+	*id = 0;
 	errno = ENOSYS;
 	return -1;
 }

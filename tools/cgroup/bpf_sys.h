@@ -48,6 +48,21 @@ struct kashim_bpf_info {
 int kashim_bpf_program(uint32_t id, struct kashim_bpf_info *info, struct bpf_insn *insns,
 		       size_t max);
 
+/*
+ * Pin the program prog_fd at path, in a BPF filesystem (BPF_OBJ_PIN).
+ * Returns 0, or -1 with errno (EEXIST, EPERM outside a BPF filesystem).
+ */
+int kashim_bpf_pin(int prog_fd, const char *path);
+
+/* The object pinned at path (BPF_OBJ_GET): its fd, or -1 with errno. */
+int kashim_bpf_pinned(const char *path);
+
+/*
+ * Whether the program behind fd is kashim's: a sock_ops program named
+ * KASHIM_SOCKOPS_NAME. Its id into *id. Returns 1, 0, or -1 with errno.
+ */
+int kashim_bpf_is_kashim(int fd, uint32_t *id);
+
 /* The id of the program or link behind fd; 0 if it cannot be read. */
 uint32_t kashim_bpf_id(int fd);
 

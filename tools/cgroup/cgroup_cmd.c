@@ -116,8 +116,7 @@ static void kashim_check_reach(const struct kashim_cgroup_request *req, int cgro
 	exit(KASHIM_EXIT_FAILURE);
 }
 
-/* The --pid pass over the processes already in the cgroup but kashim. */
-static int kashim_configure_open(const struct kashim_cgroup_pids *pids,
+int kashim_cgroup_configure_open(const struct kashim_cgroup_pids *pids,
 				 const char *const values[KASHIM_VAR_COUNT], int debug)
 {
 	struct kashim_retrofit_request running;
@@ -185,7 +184,7 @@ int kashim_cgroup_run(const struct kashim_cgroup_request *req,
 	       "SIGINT or SIGTERM detaches\n", req->dir, program, described, pids.count,
 	       pids.count == 1 ? "" : "es");
 	fflush(stdout);
-	status = kashim_configure_open(&pids, values, debug);
+	status = kashim_cgroup_configure_open(&pids, values, debug);
 	free(pids.pids);
 	fflush(stdout);
 

@@ -9,6 +9,7 @@
 #define KASHIM_CGROUP_CMD_H
 
 #include "core/config.h"
+#include "cgroup_dir.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -44,6 +45,13 @@ void kashim_cgroup_config(struct kashim_config *cfg, const char *const values[KA
 
 /* The running kernel's version, or --assume-kernel's when lower. */
 int kashim_cgroup_kernel(const struct kashim_cgroup_request *req);
+
+/*
+ * The --pid pass over the processes of pids but kashim: their sockets
+ * already open, configured once. Returns --pid's exit status.
+ */
+int kashim_cgroup_configure_open(const struct kashim_cgroup_pids *pids,
+				 const char *const values[KASHIM_VAR_COUNT], int debug);
 
 /*
  * Attach, configure what is open, hold the link until SIGINT, SIGTERM or

@@ -30,6 +30,7 @@
 #include "tools/cli/exit_status.h"
 #include "tools/cli/usage.h"
 #include "tools/supervise/supervise.h"
+#include "tools/unit/unit_cmd.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -49,6 +50,7 @@ struct kashim_request {
 	struct kashim_launch launch; /* --mode, --run-unconfigured */
 	const char *host; /* --host on|off|status, or NULL */
 	struct kashim_cgroup_request cgroup; /* --cgroup, --force */
+	struct kashim_unit_request unit; /* --unit, --pin, --unpin */
 };
 
 /* One variable's option in --help, from its table row. */
@@ -94,6 +96,11 @@ static void kashim_help(void)
 	       "Usage: kashim [OPTION]... --cgroup DIR [--force]\n"
 	       "Configure every TCP connection of a cgroup v2 from the kernel:\n\n");
 	kashim_cgroup_help(stdout);
+	printf("\nUsage: kashim [OPTION]... --unit NAME [--force]\n"
+	       "       kashim [OPTION]... --pin FILE\n"
+	       "       kashim --unpin FILE\n"
+	       "The same for a systemd unit, while kashim runs or pinned for BPFProgram=:\n\n");
+	kashim_unit_help(stdout);
 	printf("\nUsage: kashim --host on|off|status [--programs NAME,...]\n"
 	       "As root, add libkashim.so to /etc/ld.so.preload (on), take it out (off),\n"
 	       "or show whether it is there, the configuration file in force and what\n"
@@ -214,6 +221,9 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 			if (taken == 0)
 				taken = kashim_cgroup_option(&req->cgroup, name, len, value, argc, argv,
 							     &i, err, sizeof err);
+			if (taken == 0)
+				taken = kashim_unit_option(&req->unit, name, len, value, argc, argv,
+							   &i, err, sizeof err);
 			if (taken < 0)
 				kashim_usage_error("%s", err);
 			if (taken == 0 && !kashim_other_option(name, len, value))
@@ -317,6 +327,14 @@ int main(int argc, char **argv)
 			kashim_usage_error("--host takes no COMMAND");
 		return kashim_host_run(req.host, KASHIM_LIB_FROM_BIN,
 				       req.values[KASHIM_VAR_PROGRAMS]);
+	}
+	if (kashim_unit_wanted(&req.unit)) {
+		if (kashim_retrofit_wanted(&req.running) || kashim_cgroup_wanted(&req.cgroup))
+			kashim_usage_error("--unit, --pin and --unpin cannot be combined with --pid "
+					   "or --cgroup");
+		return kashim_unit_run(&req.unit, req.values, req.values[KASHIM_VAR_DEBUG] != NULL,
+				       req.cgroup.force, kashim_cgroup_kernel(&req.cgroup),
+				       command < argc);
 	}
 	if (kashim_cgroup_wanted(&req.cgroup)) {
 		if (kashim_retrofit_wanted(&req.running))
