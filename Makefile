@@ -98,6 +98,8 @@ MANPAGES_7 = man/libkashim.7
 SYSTEMD_EXAMPLE = scripts/systemd/legacy.service.d/keepalive.conf
 # The audit for node_exporter, run by a timer: examples, never enabled here.
 SYSTEMD_AUDIT = scripts/systemd/kashim-missing.service scripts/systemd/kashim-missing.timer
+# The program pinned at boot for BPFProgram=, and a drop-in using it: examples too.
+SYSTEMD_PIN = scripts/systemd/kashim-pin.service scripts/systemd/kashim-pin.conf
 
 .PHONY: all install uninstall clean FORCE
 

@@ -36,7 +36,7 @@ install: $(LIBRARY) $(TOOLS)
 	done
 	$(INSTALL_SED) $(SYSTEMD_EXAMPLE) >$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
 	chmod 0644 $(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf
-	for unit in $(SYSTEMD_AUDIT); do \
+	for unit in $(SYSTEMD_AUDIT) $(SYSTEMD_PIN); do \
 		$(INSTALL_SED) $$unit >$(DESTDIR)$(DOCDIR)/examples/$${unit##*/} && \
 		chmod 0644 $(DESTDIR)$(DOCDIR)/examples/$${unit##*/} || exit 1; \
 	done
@@ -63,7 +63,8 @@ uninstall:
 		$(MANPAGES_1:man/%=$(DESTDIR)$(MANDIR)/man1/%) \
 		$(MANPAGES_7:man/%=$(DESTDIR)$(MANDIR)/man7/%) \
 		$(DESTDIR)$(DOCDIR)/examples/legacy.service.d/keepalive.conf \
-		$(SYSTEMD_AUDIT:scripts/systemd/%=$(DESTDIR)$(DOCDIR)/examples/%)
+		$(SYSTEMD_AUDIT:scripts/systemd/%=$(DESTDIR)$(DOCDIR)/examples/%) \
+		$(SYSTEMD_PIN:scripts/systemd/%=$(DESTDIR)$(DOCDIR)/examples/%)
 	@dirs=$$(cat $(DESTDIR)$(INSTALLED_DIRS) 2>/dev/null); \
 	rm -f $(DESTDIR)$(INSTALLED_DIRS); \
 	for dir in $$( printf '%s\n' $$dirs $(DOCDIR) $(DOCDIR)/examples \

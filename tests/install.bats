@@ -48,6 +48,8 @@ ${PREFIX#/}/bin/kashim-inspect
 ${libdir#/}/libkashim.so
 ${PREFIX#/}/share/doc/kashim/examples/kashim-missing.service
 ${PREFIX#/}/share/doc/kashim/examples/kashim-missing.timer
+${PREFIX#/}/share/doc/kashim/examples/kashim-pin.conf
+${PREFIX#/}/share/doc/kashim/examples/kashim-pin.service
 ${PREFIX#/}/share/doc/kashim/examples/legacy.service.d/keepalive.conf
 ${PREFIX#/}/share/doc/kashim/installed-directories
 ${PREFIX#/}/share/man/man1/kashim-inspect.1
@@ -72,6 +74,10 @@ ${PREFIX#/}/share/man/man7/libkashim.7"
 	grep -qF "ExecStart=$PREFIX/bin/kashim-inspect --missing --all" \
 		"$DEST$PREFIX/share/doc/kashim/examples/kashim-missing.service" ||
 		flunk "kashim-missing.service does not name $PREFIX/bin/kashim-inspect"
+	# and the pinning example the installed kashim
+	grep -qF "ExecStart=$PREFIX/bin/kashim --idle 60" \
+		"$DEST$PREFIX/share/doc/kashim/examples/kashim-pin.service" ||
+		flunk "kashim-pin.service does not name $PREFIX/bin/kashim"
 	sed -e "s|$libdir/|/usr/local/lib/|g" -e "s|$PREFIX/share/doc/|/usr/local/share/doc/|g" "$page" |
 		cmp -s "$KASHIM_ROOT/man/libkashim.7" - || flunk "libkashim.7 differs beyond its paths"
 
