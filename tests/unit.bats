@@ -154,14 +154,14 @@ fake_systemctl() {
 	assert_untouched accepted
 }
 
-@test "unit: --pin refuses a host whose cgroups are not all unified: one line, exit 125, nothing pinned" {
+@test "unit: --pin refuses a host whose cgroups are not all unified (systemd would attach nothing): one line, exit 125, nothing pinned" {
 	[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] ||
 		skip "this host is fully unified: the refusal is shown under a hybrid systemd (make systemd-check)"
 	mkdir -p "$BATS_TEST_TMPDIR/bpf"
 	run unshare --mount --propagation private sh -c 'mount -t bpf bpf "$0" && exec "$@"' \
 		"$BATS_TEST_TMPDIR/bpf" "$KASHIM" "${KFLAGS[@]}" --pin "$BATS_TEST_TMPDIR/bpf/kashim"
 	assert_status 125
-	assert_output_has "this host's cgroups are not all unified: /sys/fs/cgroup is a tmpfs of cgroup v1 mounts (hybrid or legacy), and systemd attaches BPFProgram= only on a fully unified cgroup v2 hierarchy, so a unit with it would fail to start here"
+	assert_output_has "this host's cgroups are not all unified: /sys/fs/cgroup is a tmpfs of cgroup v1 mounts (hybrid or legacy), and systemd attaches BPFProgram= only on a fully unified cgroup v2 hierarchy: here a unit with it would start without the program, and without keepalive"
 	[ "${#lines[@]}" -eq 1 ] || flunk "expected one line"
 	assert_output_lacks "BPFProgram=sock_ops"
 }

@@ -16,6 +16,8 @@
  * sockops-check --attach-pinned FILE DIR: attach the program pinned at
  * FILE to DIR as systemd does for BPFProgram= (BPF_PROG_ATTACH with
  * BPF_F_ALLOW_MULTI); it stays until DIR is removed.
+ * sockops-check --pin FILE VAR=VALUE...: kashim's program from those
+ * variables, pinned at FILE, wherever (kashim --pin refuses a hybrid host).
  * sockops-check --pin-other FILE: pin the do-nothing program ("other") at FILE.
  */
 #include "core/config.h"
@@ -87,14 +89,19 @@ static int check(const char *what, const char *ports)
 	return 0;
 }
 
-static int dump(int argc, char **argv)
+/*
+ * Build one program from the VAR=VALUE arguments from argv[first] on; with
+ * pin, pin it there (as kashim --pin does, but wherever asked: the
+ * systemd check pins on a host kashim --pin refuses), else print it.
+ */
+static int build(int argc, char **argv, int first, const char *pin)
 {
 	char err[KASHIM_MESSAGE_MAX];
 	size_t n;
-	int i;
+	int i, prog;
 
 	kashim_config_defaults(&cfg);
-	for (i = 2; i < argc; i++) {
+	for (i = first; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
 		enum kashim_var var = eq ? kashim_find_var(argv[i], (size_t)(eq - argv[i]))
 					 : KASHIM_VAR_COUNT;
@@ -107,7 +114,15 @@ static int dump(int argc, char **argv)
 		fprintf(stderr, "sockops-check: %s\n", err);
 		return 1;
 	}
-	kashim_sockops_dump(stdout, insns, n);
+	if (pin == NULL) {
+		kashim_sockops_dump(stdout, insns, n);
+		return 0;
+	}
+	prog = kashim_bpf_load_sockops(insns, n, err, sizeof err);
+	if (prog < 0 || kashim_bpf_pin(prog, pin) != 0) {
+		perror(pin);
+		return 1;
+	}
 	return 0;
 }
 
@@ -232,7 +247,9 @@ int main(int argc, char **argv)
 	char what[256];
 
 	if (argc > 1 && strcmp(argv[1], "--dump") == 0)
-		return dump(argc, argv);
+		return build(argc, argv, 2, NULL);
+	if (argc > 2 && strcmp(argv[1], "--pin") == 0)
+		return build(argc, argv, 3, argv[2]);
 	if (argc > 1 && strcmp(argv[1], "--refused") == 0)
 		return refused();
 	if (argc > 2 && strcmp(argv[1], "--query") == 0)

@@ -4,8 +4,9 @@
  * unit's cgroup each time it is made, so no kashim runs beside the
  * service and restarts need nothing. systemd does so only on a fully
  * unified cgroup v2 system (/sys/fs/cgroup itself a cgroup2 mount); on a
- * hybrid or v1 one a unit with the setting fails to start, so --pin
- * refuses there. A pin does not survive a reboot: a oneshot unit ordered
+ * hybrid or v1 one systemd 252 starts a unit with the setting and
+ * attaches nothing, without a word (make systemd-check shows it), so
+ * --pin refuses there. A pin does not survive a reboot: a oneshot unit ordered
  * before the services makes it again (the example kashim-pin.service).
  */
 #include "unit_cmd.h"
@@ -43,8 +44,8 @@ int kashim_pin_refused(char *err, size_t err_size)
 		return 0;
 	snprintf(err, err_size, "this host's cgroups are not all unified: " KASHIM_CGROUP_ROOT
 		 " is %s, and systemd attaches BPFProgram= only on a fully unified cgroup v2 "
-		 "hierarchy, so a unit with it would fail to start here; use kashim --unit NAME, "
-		 "or the preload",
+		 "hierarchy: here a unit with it would start without the program, and without "
+		 "keepalive; use kashim --unit NAME, or the preload",
 		 statfs(KASHIM_CGROUP_ROOT, &fs) != 0 ? "missing" :
 		 fs.f_type == TMPFS_MAGIC ? "a tmpfs of cgroup v1 mounts (hybrid or legacy)" :
 					    "not a cgroup2 mount");
