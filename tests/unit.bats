@@ -19,9 +19,14 @@ setup() {
 	[ "$(id -u)" -eq 0 ] || skip "pinning and attaching need root"
 	KLOG=$BATS_TEST_TMPDIR/kashim.log
 	CG=
+	KPID=
 }
 
 teardown() {
+	if [ -n "$KPID" ]; then
+		kill "$KPID" 2>/dev/null || true
+		wait "$KPID" 2>/dev/null || true
+	fi
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
 		xargs -r kill -KILL <"$CG/cgroup.procs" 2>/dev/null || true
 		wait_until 5 rmdir "$CG" 2>/dev/null || true
@@ -106,13 +111,14 @@ fake_systemctl() {
 
 @test "unit: a unit that does not exist, or is not running: one line, exit 1" {
 	fake_systemctl Id=nonexistent.service LoadState=not-found ActiveState=inactive ControlGroup=
-	run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$KASHIM" --idle 31 --unit nonexistent
+	# a kashim that followed instead would wait for a signal: bounded
+	run timeout 10 env PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$KASHIM" --idle 31 --unit nonexistent
 	assert_status 1
 	assert_output_has "kashim: no unit nonexistent.service (LoadState=not-found)"
 	[ "${#lines[@]}" -eq 1 ] || flunk "expected one line"
 	fake_systemctl Id=legacy.service LoadState=loaded ActiveState=inactive ControlGroup= \
 		Slice=system.slice TriggeredBy=
-	run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$KASHIM" --idle 31 --unit legacy.service
+	run timeout 10 env PATH="$BATS_TEST_TMPDIR/bin:$PATH" "$KASHIM" --idle 31 --unit legacy.service
 	assert_status 1
 	assert_output_has "kashim: unit legacy.service is not running (ActiveState=inactive)"
 	[ "${#lines[@]}" -eq 1 ] || flunk "expected one line"
@@ -146,6 +152,7 @@ fake_systemctl() {
 	assert_configured connected
 	kill "$KPID"
 	wait "$KPID" || true
+	KPID=
 	output=$(cat "$KLOG")
 	assert_output_has "kashim: detached from fake.service (Terminated)"
 	# the control: detached, nothing configures a new connection there
