@@ -58,9 +58,9 @@ static int kashim_parse_listen(const char *value, struct kashim_listen_address *
 /* Is the table's entry e a listener on a? */
 static int kashim_listens_on(const struct kashim_tcp_entry *e, const struct kashim_listen_address *a)
 {
-	if (e->state != TCP_LISTEN || e->local_port != a->port || e->family != a->family)
+	if (e->id.state != TCP_LISTEN || e->id.local_port != a->port || e->id.family != a->family)
 		return 0;
-	return memcmp(&e->local, a->addr, a->family == AF_INET ? 4 : 16) == 0;
+	return memcmp(&e->id.local, a->addr, a->family == AF_INET ? 4 : 16) == 0;
 }
 
 int kashim_socket_listeners(const struct kashim_unit_props *props, struct kashim_listener *out,

@@ -22,7 +22,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#define KASHIM_EXIT_FAILURE 125
+#include "tools/cli/exit_status.h"
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define KASHIM_EXIT_FAILURE 125
+#include "tools/cli/exit_status.h"
 
 static int kashim_name_is(const char *name, size_t len, const char *word)
 {

@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define KASHIM_EXIT_FAILURE 125
+#include "tools/cli/exit_status.h"
 
 /* What a run shares between its steps. */
 struct kashim_follow {

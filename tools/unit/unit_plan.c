@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tools/cli/exit_status.h"
+
+/* kashim(1)'s status for a unit that does not exist or is not running */
 #define KASHIM_EXIT_NOT_RUNNING 1
-#define KASHIM_EXIT_FAILURE 125
 
 static char kashim_v2_mount[PATH_MAX];
 
