@@ -23,10 +23,12 @@
 #define KASHIM_INET_DIAG_CGROUP_ID 21
 
 /* Note the cgroup of a listener the kernel reported, if it is one of ours. */
-static void kashim_note(const struct inet_diag_msg *msg, size_t len, const unsigned long *inodes,
+static void kashim_note(struct inet_diag_msg *msg, size_t len, const unsigned long *inodes,
 			size_t n, uint64_t *ids)
 {
-	const struct rtattr *attr = (const struct rtattr *)(const void *)(msg + 1);
+	/* not const: the kernel's RTA_NEXT and NLMSG_NEXT cast their pointer
+	 * to a plain char *, which -Wcast-qual refuses for a const one */
+	struct rtattr *attr = (struct rtattr *)(void *)(msg + 1);
 	size_t left = len > sizeof *msg ? len - NLMSG_ALIGN(sizeof *msg) : 0;
 	size_t i;
 
@@ -62,7 +64,7 @@ static int kashim_dump(int sock, int family, const unsigned long *inodes, size_t
 		return -1;
 	for (;;) {
 		ssize_t got = recv(sock, buf, sizeof buf, 0);
-		const struct nlmsghdr *h = (const struct nlmsghdr *)(const void *)buf;
+		struct nlmsghdr *h = (struct nlmsghdr *)(void *)buf;
 		size_t left = got > 0 ? (size_t)got : 0;
 
 		if (got < 0)

@@ -51,7 +51,11 @@ static void kashim_unit_cgroup(const struct kashim_unit_props *props, const char
 								 "/%.*s.slice", (int)i, slice);
 			}
 		}
-		snprintf(group, sizeof group, "%s/%s%s", built, unit[0] == '_' ? "_" : "", unit);
+		if ((size_t)snprintf(group, sizeof group, "%s/%s%s", built,
+				     unit[0] == '_' ? "_" : "", unit) >= sizeof group) {
+			path[0] = '\0'; /* too long to be a directory: never made */
+			return;
+		}
 	}
 	if ((size_t)snprintf(path, size, "%s%s", kashim_v2_mount,
 			     strcmp(group, "/") == 0 ? "" : group) >= size)
