@@ -69,9 +69,11 @@ LIBRARY_LDFLAGS = $(KASHIM_LDFLAGS) -Wl,-z,noseparate-code
 # so each program takes only what it calls.
 objects_of = $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard $(addsuffix /*.c,$(1)))))
 
-# core/: the configuration (table, parsing, environment), scope, apply,
-# logging, reports; what the library and every tool share, built once.
+# core/: what the library and every tool share, built once: core/config/
+# says what to do (the table, parsing, the environment and the file),
+# core/ does it and says so (scope, apply, logging, messages, reports).
 CORE    = $(BUILD)/libkashim-core.a
+CORE_DIRS = core core/config
 # tools/readers/: the /proc and ELF readers the tools share.
 READERS = $(BUILD)/libkashim-readers.a
 # tools/cli/: what both commands share about their command line (exit
@@ -110,7 +112,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(CORE): $(call objects_of,core)
+$(CORE): $(call objects_of,$(CORE_DIRS))
 $(READERS): $(call objects_of,tools/readers)
 $(CGROUP): $(call objects_of,tools/cgroup)
 $(CLI): $(call objects_of,tools/cli)
@@ -139,13 +141,14 @@ $(BUILD)/tools/build_config.h: FORCE
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
 # The configuration file's path, for the library and the tools alike
-# (core/conf_path.c); rewritten only when it changes, like build_config.h.
+# (core/config/conf_path.c); rewritten only when it changes, like build_config.h.
 $(BUILD)/core/sysconf.h: FORCE
 	@mkdir -p $(@D)
 	@printf '#define KASHIM_CONF_PATH "%s"\n' '$(SYSCONFDIR)/kashim.conf' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
-$(BUILD)/core/conf_path.o: core/conf_path.c $(BUILD)/core/sysconf.h
+$(BUILD)/core/config/conf_path.o: core/config/conf_path.c $(BUILD)/core/sysconf.h
+	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) -I$(BUILD)/core $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 FORCE:

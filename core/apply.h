@@ -2,7 +2,7 @@
 #ifndef KASHIM_APPLY_H
 #define KASHIM_APPLY_H
 
-#include "config.h"
+#include "core/config/config.h"
 
 /*
  * What became of a socket: kashim_configure's and kashim_configure_scoped's

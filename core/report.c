@@ -1,6 +1,6 @@
 #include "report.h"
 #include "apply.h"
-#include "config_table.h"
+#include "core/config/config_table.h"
 #include "log.h"
 #include "scope.h"
 #include "sockaddr.h"

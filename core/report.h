@@ -2,7 +2,7 @@
 #ifndef KASHIM_REPORT_H
 #define KASHIM_REPORT_H
 
-#include "config.h"
+#include "core/config/config.h"
 
 #include <stddef.h>
 #include <sys/socket.h>

@@ -6,7 +6,7 @@
 #define KASHIM_SCOPE_H
 
 #include "apply.h"
-#include "config.h"
+#include "core/config/config.h"
 
 /* Ports that are not ports (a real one is 0-65535); not outcomes. */
 /* kashim_configure_scoped's port: look the socket's local port up. */

@@ -33,7 +33,7 @@ $(BENCH_EMPTY): bench/empty.c
 	@mkdir -p $(@D)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) $(LDFLAGS) -o $@ $<
 
-$(BUILD)/bench-conf-%.so: core/conf_path.c $(SHIM_OBJECTS) \
-                          $(filter-out $(BUILD)/core/conf_path.o,$(call objects_of,core)) $(COMPAT)
+$(BUILD)/bench-conf-%.so: core/config/conf_path.c $(SHIM_OBJECTS) \
+                          $(filter-out $(BUILD)/core/config/conf_path.o,$(call objects_of,$(CORE_DIRS))) $(COMPAT)
 	$(CC) $(KASHIM_CFLAGS) $(CFLAGS) -shared $(LIBRARY_LDFLAGS) -Wl,-soname,libkashim.so $(LDFLAGS) \
 		-DKASHIM_CONF_PATH='"$(abspath $(BUILD))/bench-etc-$*/kashim.conf"' -o $@ $^ -ldl

@@ -10,7 +10,7 @@
 #ifndef KASHIM_INHERITED_H
 #define KASHIM_INHERITED_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 
 /*
  * Configure, under cfg's scope (KASHIM_PORTS matched against the local

@@ -5,8 +5,8 @@
  * work.
  */
 #include "init.h"
-#include "core/conffile.h"
-#include "core/config.h"
+#include "core/config/conffile.h"
+#include "core/config/config.h"
 #include "core/log.h"
 #include "core/notice.h"
 #include "core/report.h"

@@ -5,7 +5,7 @@
 #ifndef KASHIM_INIT_H
 #define KASHIM_INIT_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 
 /*
  * Find name in the next library (libc); self is our own function of that

@@ -7,7 +7,7 @@
  */
 #include "core/apply.h"
 #include "backlog.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "inherited.h"
 #include "core/notice.h"
 #include "core/report.h"

@@ -35,7 +35,7 @@ section() {
 
 @test "every KASHIM_* variable the library reads: its default in libkashim(7), its option in kashim(1), said once" {
 	local vars var entry option
-	vars=$(grep -oh '"KASHIM_[A-Z][A-Z_]*"' "$KASHIM_ROOT"/core/*.c | tr -d '"' | sort -u)
+	vars=$(grep -oh '"KASHIM_[A-Z][A-Z_]*"' "$KASHIM_ROOT"/core/*.c "$KASHIM_ROOT"/core/config/*.c | tr -d '"' | sort -u)
 	[ -n "$vars" ] || flunk "no variables found in core/"
 	for var in $vars; do
 		# the .TP entry: from ".B VAR" up to the next entry or section

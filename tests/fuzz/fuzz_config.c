@@ -24,9 +24,9 @@
  *
  * Any broken invariant aborts, which libFuzzer reports as a crash.
  */
-#include "../../core/config.h"
-#include "../../core/config_table.h"
-#include "../../core/conffile.h"
+#include "../../core/config/config.h"
+#include "../../core/config/config_table.h"
+#include "../../core/config/conffile.h"
 
 #include <limits.h>
 #include <stdint.h>

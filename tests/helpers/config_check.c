@@ -20,9 +20,9 @@
  *                            KASHIM_PROGRAMS; "file=absent|ignored|read"
  *                            first
  */
-#include "../../core/config.h"
-#include "../../core/config_table.h"
-#include "../../core/conffile.h"
+#include "../../core/config/config.h"
+#include "../../core/config/config_table.h"
+#include "../../core/config/conffile.h"
 
 #include <stdio.h>
 #include <stdlib.h>

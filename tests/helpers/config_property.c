@@ -17,7 +17,7 @@
  * there is any, after printing the first few.
  */
 #include "../../core/apply.h"
-#include "../../core/config.h"
+#include "../../core/config/config.h"
 
 #include <limits.h>
 #include <netinet/in.h>

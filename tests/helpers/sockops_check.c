@@ -20,7 +20,7 @@
  * variables, pinned at FILE, wherever (kashim --pin refuses a hybrid host).
  * sockops-check --pin-other FILE: pin the do-nothing program ("other") at FILE.
  */
-#include "core/config.h"
+#include "core/config/config.h"
 #include "tools/cgroup/bpf_sys.h"
 #include "tools/cgroup/sockops_prog.h"
 

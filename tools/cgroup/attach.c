@@ -1,7 +1,7 @@
 #include "attach.h"
 #include "bpf_sys.h"
 #include "sockops_prog.h"
-#include "core/config_table.h"
+#include "core/config/config_table.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #ifndef KASHIM_CGROUP_ATTACH_H
 #define KASHIM_CGROUP_ATTACH_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
 #include "bpf_sys.h"
 #include "cgroup_dir.h"
 #include "sockops_prog.h"
-#include "core/config.h"
+#include "core/config/config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 #ifndef KASHIM_CGROUP_CMD_H
 #define KASHIM_CGROUP_CMD_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "cgroup_dir.h"
 
 #include <stddef.h>

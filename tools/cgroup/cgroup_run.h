@@ -9,7 +9,7 @@
 #define KASHIM_CGROUP_RUN_H
 
 #include "cgroup_cmd.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "tools/kashim/launch.h"
 
 /*

@@ -10,7 +10,7 @@
 #ifndef KASHIM_SOCKOPS_PROG_H
 #define KASHIM_SOCKOPS_PROG_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 
 #include "bpf_abi.h"
 #include <stddef.h>

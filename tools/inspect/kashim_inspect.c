@@ -16,7 +16,7 @@
 #include "inspect.h"
 #include "missing.h"
 #include "output_file.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "tools/cli/exit_status.h"
 #include "tools/cli/usage.h"
 #include "tools/readers/process.h"

@@ -7,7 +7,7 @@
  * scope rules).
  */
 #include "missing.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/log.h"
 #include "prometheus.h"
 #include "tools/readers/systemd_unit.h"

@@ -8,8 +8,8 @@
  */
 #include "host.h"
 #include "preload_file.h"
-#include "core/conffile.h"
-#include "core/config_table.h"
+#include "core/config/conffile.h"
+#include "core/config/config_table.h"
 #include "core/report.h"
 #include "preload.h"
 #include "tools/cli/exit_status.h"

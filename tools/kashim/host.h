@@ -1,7 +1,7 @@
 /*
  * kashim --host on|off|status: libkashim.so in /etc/ld.so.preload, so that
  * every dynamically linked program of the host loads it and takes its
- * settings from the configuration file (core/conffile.h).
+ * settings from the configuration file (core/config/conffile.h).
  */
 #ifndef KASHIM_HOST_H
 #define KASHIM_HOST_H

@@ -8,7 +8,7 @@
  * and the signals are COMMAND's own.
  *
  * Every KASHIM_* variable is an option, from the library's own table
- * (core/config_table.c), and values are checked by the library's own
+ * (core/config/config_table.c), and values are checked by the library's own
  * parser, so the wrapper and the library accept the same text and say the
  * same thing about a bad value. One exception: a duration in milliseconds
  * (--user-timeout) needs its unit here.
@@ -16,11 +16,11 @@
  * kashim [OPTION]... --pid PID... configures running processes instead:
  * see pid_retrofit.h.
  */
-#include "core/conffile.h"
-#include "core/config.h"
-#include "core/config_table.h"
+#include "core/config/conffile.h"
+#include "core/config/config.h"
+#include "core/config/config_table.h"
 #include "core/log.h"
-#include "core/name.h"
+#include "core/config/name.h"
 #include "build_config.h"
 #include "tools/cgroup/cgroup_cmd.h"
 #include "tools/cgroup/cgroup_run.h"

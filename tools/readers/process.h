@@ -5,7 +5,7 @@
 #ifndef KASHIM_PROCESS_H
 #define KASHIM_PROCESS_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 
 #include <stddef.h>
 #include <sys/types.h>

@@ -1,5 +1,5 @@
 #include "side.h"
-#include "core/port_bits.h"
+#include "core/config/port_bits.h"
 
 #include <netinet/tcp.h>
 

@@ -7,7 +7,7 @@
 #define KASHIM_SIDE_H
 
 #include "sockid.h"
-#include "core/config.h"
+#include "core/config/config.h"
 
 /* The ports a process listens on: one bit per port. */
 struct kashim_listening {

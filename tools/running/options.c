@@ -1,8 +1,8 @@
 /* kashim --pid and --watch: the options and their lines of --help. */
 #include "running.h"
-#include "core/duration.h"
+#include "core/config/duration.h"
 #include "core/log.h"
-#include "core/name.h"
+#include "core/config/name.h"
 #include "tools/readers/process.h"
 
 #include <stdio.h>

@@ -10,7 +10,7 @@
 #ifndef KASHIM_PID_RETROFIT_H
 #define KASHIM_PID_RETROFIT_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 
 #include <stddef.h>
 #include <stdio.h>

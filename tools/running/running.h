@@ -9,7 +9,7 @@
 #define KASHIM_RUNNING_H
 
 #include "pid_retrofit.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "tools/cli/exit_status.h"
 #include "tools/readers/inode_set.h"
 #include "tools/readers/process.h"

@@ -4,7 +4,7 @@
  * touched.
  */
 #include "running.h"
-#include "core/config.h"
+#include "core/config/config.h"
 #include "core/log.h"
 #include "tools/readers/live_task.h"
 #include "tools/readers/proc_fds.h"

@@ -9,7 +9,7 @@
 #include "tools/readers/process.h"
 #include "tools/readers/sockopts.h"
 #include "core/apply.h"
-#include "core/conffile.h"
+#include "core/config/conffile.h"
 #include "core/log.h"
 #include "core/report.h"
 #include "core/scope.h"

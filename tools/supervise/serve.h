@@ -7,7 +7,7 @@
 #ifndef KASHIM_SERVE_H
 #define KASHIM_SERVE_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 #include "socket_set.h"
 #include "seccomp_notify.h"
 

@@ -9,7 +9,7 @@
 #define KASHIM_LISTENERS_H
 
 #include "systemctl.h"
-#include "core/config.h"
+#include "core/config/config.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,7 +8,7 @@
 #ifndef KASHIM_UNIT_CMD_H
 #define KASHIM_UNIT_CMD_H
 
-#include "core/config.h"
+#include "core/config/config.h"
 
 #include <stddef.h>
 #include <stdio.h>

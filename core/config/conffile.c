@@ -8,7 +8,7 @@
 #include "conffile.h"
 #include "config_table.h"
 #include "lists.h"
-#include "log.h"
+#include "core/log.h"
 
 #include <errno.h>
 #include <fcntl.h>

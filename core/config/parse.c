@@ -8,7 +8,7 @@
 #include "config_table.h"
 #include "duration.h"
 #include "lists.h"
-#include "log.h"
+#include "core/log.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  */
 #include "config.h"
 #include "config_table.h"
-#include "log.h"
+#include "core/log.h"
 #include "port_bits.h"
 
 #include <string.h>

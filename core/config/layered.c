@@ -4,7 +4,7 @@
  * the text means stays the parser's.
  */
 #include "conffile.h"
-#include "log.h"
+#include "core/log.h"
 
 #include <stddef.h>
 #include <string.h>

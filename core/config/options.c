@@ -4,7 +4,7 @@
  * the library warns and keeps a default.
  */
 #include "config.h"
-#include "log.h"
+#include "core/log.h"
 
 #include <stdlib.h>
 #include <string.h>
