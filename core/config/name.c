@@ -10,3 +10,12 @@ int kashim_name_is(const char *name, size_t length, const char *word)
 	}
 	return word[length] == '\0';
 }
+
+int kashim_name_ends_with(const char *name, size_t length, const char *suffix)
+{
+	size_t n = 0;
+
+	while (suffix[n] != '\0')
+		n++;
+	return length > n && kashim_name_is(name + length - n, n, suffix);
+}

@@ -11,4 +11,11 @@
  */
 int kashim_name_is(const char *name, size_t length, const char *word);
 
+/*
+ * Do the length bytes at name end in suffix, with at least one byte
+ * before it (".slice" alone is no slice's name)? As above, name need not
+ * be NUL-terminated.
+ */
+int kashim_name_ends_with(const char *name, size_t length, const char *suffix);
+
 #endif

@@ -4,6 +4,7 @@
  * itself ("/system.slice/x.service/payload") still belongs to that unit.
  */
 #include "systemd_unit.h"
+#include "core/config/name.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,14 +14,6 @@
 /* The suffixes of units that hold processes. */
 static const char *const kashim_unit_suffixes[] = { ".service", ".scope", ".socket",
 						     ".mount", ".swap" };
-
-/* Does the length bytes at name end in suffix, with a name before it? */
-static int kashim_ends_with(const char *name, size_t length, const char *suffix)
-{
-	size_t n = strlen(suffix);
-
-	return length > n && memcmp(name + length - n, suffix, n) == 0;
-}
 
 void kashim_cgroup_path_unit(const char *path, char *unit, size_t size)
 {
@@ -37,14 +30,14 @@ void kashim_cgroup_path_unit(const char *path, char *unit, size_t size)
 		length = strcspn(p, "/\n");
 		if (length == 0)
 			return;
-		if (!kashim_ends_with(p, length, ".slice"))
+		if (!kashim_name_ends_with(p, length, ".slice"))
 			break;
 		p += length;
 	}
 	for (i = 0; i < sizeof kashim_unit_suffixes / sizeof kashim_unit_suffixes[0]; i++) {
 		size_t length = strcspn(p, "/\n");
 
-		if (kashim_ends_with(p, length, kashim_unit_suffixes[i]) && length < size) {
+		if (kashim_name_ends_with(p, length, kashim_unit_suffixes[i]) && length < size) {
 			memcpy(unit, p, length);
 			unit[length] = '\0';
 			return;

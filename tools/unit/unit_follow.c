@@ -13,6 +13,7 @@
 #include "unit_cmd.h"
 #include "unit_plan.h"
 #include "core/apply.h"
+#include "core/config/name.h"
 #include "tools/cgroup/attach.h"
 #include "tools/cgroup/cgroup_cmd.h"
 #include "tools/cgroup/cgroup_dir.h"
@@ -240,13 +241,6 @@ static void kashim_detach_all(struct kashim_plan *plan)
 	}
 }
 
-static int kashim_ends_with_socket(const char *unit)
-{
-	size_t n = strlen(unit);
-
-	return n > 7 && strcmp(unit + n - 7, ".socket") == 0;
-}
-
 int kashim_unit_follow(const char *name, const struct kashim_config *cfg,
 		       const char *const values[KASHIM_VAR_COUNT], int debug, int force)
 {
@@ -292,11 +286,11 @@ int kashim_unit_follow(const char *name, const struct kashim_config *cfg,
 		return KASHIM_EXIT_FAILURE;
 	}
 	printf("kashim: following %s (", unit);
-	if (!kashim_ends_with_socket(unit))
+	if (!kashim_name_ends_with(unit, strlen(unit), ".socket"))
 		printf("its cgroup%s", plan.nsockets > 0 ? ", and " : "");
 	for (i = 0; i < plan.nsockets; i++)
 		printf("%s%s's listeners", i == 0 ? "" : ", ", plan.sockets[i]);
-	for (i = 0; i < plan.ncgroups && kashim_ends_with_socket(unit); i++)
+	for (i = 0; i < plan.ncgroups && kashim_name_ends_with(unit, strlen(unit), ".socket"); i++)
 		printf(", %s's cgroup", plan.cgroups[i].unit);
 	printf("); SIGINT or SIGTERM detaches\n");
 	fflush(stdout);

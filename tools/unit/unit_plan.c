@@ -1,5 +1,6 @@
 #include "unit_plan.h"
 #include "systemctl.h"
+#include "core/config/name.h"
 #include "tools/cgroup/cgroup_dir.h"
 
 #include <stdio.h>
@@ -11,13 +12,6 @@
 #define KASHIM_EXIT_NOT_RUNNING 1
 
 static char kashim_v2_mount[PATH_MAX];
-
-static int kashim_ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && strcmp(s + n - m, suffix) == 0;
-}
 
 /* Is a unit in this ActiveState running (it has, or is making, processes)? */
 static int kashim_state_running(const char *state)
@@ -42,7 +36,8 @@ static void kashim_unit_cgroup(const struct kashim_unit_props *props, const char
 	kashim_unit_prop_copy(props, "ControlGroup", 0, group, sizeof group);
 	if (group[0] == '\0') {
 		kashim_unit_prop_copy(props, "Slice", 0, slice, sizeof slice);
-		if (strcmp(slice, "-.slice") != 0 && kashim_ends_with(slice, ".slice")) {
+		if (strcmp(slice, "-.slice") != 0 &&
+		    kashim_name_ends_with(slice, strlen(slice), ".slice")) {
 			size_t end = strlen(slice) - strlen(".slice");
 
 			for (i = 0; i <= end && used < sizeof built; i++) {
@@ -89,7 +84,7 @@ static size_t kashim_related(const struct kashim_unit_props *props, const char *
 	kashim_unit_prop_copy(props, key, 0, list, sizeof list);
 	for (name = strtok_r(list, " ", &save); name != NULL && n < max;
 	     name = strtok_r(NULL, " ", &save)) {
-		if (kashim_ends_with(name, suffix))
+		if (kashim_name_ends_with(name, strlen(name), suffix))
 			snprintf(names[n++], sizeof names[0], "%s", name);
 	}
 	return n;
@@ -100,7 +95,7 @@ int kashim_plan_make(const char *unit, struct kashim_plan *plan)
 	static struct kashim_unit_props props, other;
 	char err[1024], state[64], path[PATH_MAX], services[KASHIM_PLAN_MAX][256];
 	size_t i, nservices = 0;
-	int running, is_socket = kashim_ends_with(unit, ".socket");
+	int running, is_socket = kashim_name_ends_with(unit, strlen(unit), ".socket");
 
 	plan->ncgroups = plan->nsockets = 0;
 	snprintf(plan->unit, sizeof plan->unit, "%s", unit);
