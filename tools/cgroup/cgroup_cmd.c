@@ -7,6 +7,7 @@
 #include "tools/cli/exit_status.h"
 #include "tools/cli/usage.h"
 #include "tools/running/pid_retrofit.h"
+#include "tools/cli/option_argument.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -31,13 +32,9 @@ int kashim_cgroup_option(struct kashim_cgroup_request *req, const char *name, si
 	}
 	if (!kashim_name_is(name, len, "cgroup") && !kashim_name_is(name, len, "assume-kernel"))
 		return 0;
-	if (value == NULL) {
-		if (*i + 1 >= argc) {
-			snprintf(err, err_size, "option '--%.*s' requires an argument", (int)len, name);
-			return -1;
-		}
-		value = argv[++*i];
-	}
+	value = kashim_option_argument(name, len, value, argc, argv, i, err, err_size);
+	if (value == NULL)
+		return -1;
 	if (kashim_name_is(name, len, "cgroup")) {
 		if (value[0] == '\0') {
 			snprintf(err, err_size, "invalid --cgroup: empty directory name");

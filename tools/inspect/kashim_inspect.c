@@ -20,6 +20,7 @@
 #include "tools/cli/exit_status.h"
 #include "tools/cli/usage.h"
 #include "tools/readers/process.h"
+#include "tools/cli/option_argument.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,8 @@ static int kashim_finish(struct kashim_output *output, int status, int failed)
 static const char *kashim_option_value(char **argv, int argc, int *i, const char *name)
 {
 	size_t length = strlen(name);
+	const char *value;
+	char err[128];
 
 	if (strncmp(argv[*i], name, length) != 0)
 		return NULL;
@@ -92,9 +95,11 @@ static const char *kashim_option_value(char **argv, int argc, int *i, const char
 		return argv[*i] + length + 1;
 	if (argv[*i][length] != '\0')
 		return NULL;
-	if (*i + 1 >= argc || argv[*i + 1] == NULL)
-		kashim_usage_error("option '%s' requires an argument", name);
-	return argv[++*i];
+	/* name is "--NAME" */
+	value = kashim_option_argument(name + 2, length - 2, NULL, argc, argv, i, err, sizeof err);
+	if (value == NULL)
+		kashim_usage_error("%s", err);
+	return value;
 }
 
 /* --format's word. */

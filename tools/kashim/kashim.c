@@ -31,6 +31,7 @@
 #include "tools/cli/usage.h"
 #include "tools/supervise/supervise.h"
 #include "tools/unit/unit_cmd.h"
+#include "tools/cli/option_argument.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -236,11 +237,9 @@ static int kashim_parse_args(int argc, char **argv, struct kashim_request *req)
 				kashim_usage_error("option '--%.*s' doesn't allow an argument",
 						   (int)len, name);
 			value = "1";
-		} else if (value == NULL) {
-			if (i + 1 >= argc)
-				kashim_usage_error("option '--%.*s' requires an argument",
-						   (int)len, name);
-			value = argv[++i];
+		} else if ((value = kashim_option_argument(name, len, value, argc, argv, &i, err,
+							   sizeof err)) == NULL) {
+			kashim_usage_error("%s", err);
 		}
 		kashim_check_value(var, value);
 		req->values[var] = value;

@@ -2,6 +2,7 @@
 #include "tools/readers/elf_kind.h"
 #include "tools/readers/elf_static.h"
 #include "tools/cli/exit_status.h"
+#include "tools/cli/option_argument.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +34,9 @@ int kashim_launch_option(struct kashim_launch *launch, int argc, char **argv, in
 		return -1;
 	}
 	if (strcmp(arg, "--mode") == 0) {
-		if (*i + 1 >= argc) {
-			snprintf(err, err_size, "option '--mode' requires an argument");
+		value = kashim_option_argument("mode", 4, NULL, argc, argv, i, err, err_size);
+		if (value == NULL)
 			return -1;
-		}
-		value = argv[++*i];
 	} else if (strncmp(arg, "--mode=", 7) == 0) {
 		value = arg + 7;
 	} else {

@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/config/name.h"
 #include "tools/readers/process.h"
+#include "tools/cli/option_argument.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,13 +50,9 @@ int kashim_retrofit_option(struct kashim_retrofit_request *req, const char *name
 	}
 	if (!kashim_name_is(name, len, "pid"))
 		return 0;
-	if (value == NULL) {
-		if (*i + 1 >= argc) {
-			snprintf(err, err_size, "option '--pid' requires an argument");
-			return -1;
-		}
-		value = argv[++*i];
-	}
+	value = kashim_option_argument(name, len, value, argc, argv, i, err, err_size);
+	if (value == NULL)
+		return -1;
 	if (kashim_parse_pid(value, &pid) != 0) {
 		char quoted[64];
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tools/cli/exit_status.h"
+#include "tools/cli/option_argument.h"
 
 static int kashim_name_is(const char *name, size_t len, const char *word)
 {
@@ -26,13 +27,9 @@ int kashim_unit_option(struct kashim_unit_request *req, const char *name, size_t
 		slot = &req->unpin;
 	else
 		return 0;
-	if (value == NULL) {
-		if (*i + 1 >= argc) {
-			snprintf(err, err_size, "option '--%.*s' requires an argument", (int)len, name);
-			return -1;
-		}
-		value = argv[++*i];
-	}
+	value = kashim_option_argument(name, len, value, argc, argv, i, err, err_size);
+	if (value == NULL)
+		return -1;
 	if (value[0] == '\0') {
 		snprintf(err, err_size, "invalid --%.*s: empty %s", (int)len, name,
 			 slot == &req->unit ? "unit name" : "file name");
