@@ -176,17 +176,24 @@ int kashim_bpf_pinned(const char *path)
 	return (int)kashim_bpf(BPF_OBJ_GET, &attr);
 }
 
-int kashim_bpf_is_kashim(int fd, uint32_t *id)
+/* What the kernel tells of the object behind fd, into the size bytes at info (zeroed first). */
+static int kashim_obj_info(int fd, void *info, uint32_t size)
 {
 	union bpf_attr attr;
-	struct bpf_prog_info info;
 
-	memset(&info, 0, sizeof info);
+	memset(info, 0, size);
 	memset(&attr, 0, sizeof attr);
 	attr.info.bpf_fd = (uint32_t)fd;
-	attr.info.info_len = sizeof info;
-	attr.info.info = kashim_ptr(&info);
-	if (kashim_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) != 0)
+	attr.info.info_len = size;
+	attr.info.info = kashim_ptr(info);
+	return kashim_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) == 0 ? 0 : -1;
+}
+
+int kashim_bpf_is_kashim(int fd, uint32_t *id)
+{
+	struct bpf_prog_info info;
+
+	if (kashim_obj_info(fd, &info, sizeof info) != 0)
 		return -1;
 	*id = info.id;
 	return info.type == BPF_PROG_TYPE_SOCK_OPS &&
@@ -195,21 +202,12 @@ int kashim_bpf_is_kashim(int fd, uint32_t *id)
 
 uint32_t kashim_bpf_id(int fd)
 {
-	union bpf_attr attr;
 	struct bpf_prog_info info; /* a link's info starts with type and id too */
 	struct bpf_link_info link;
 
-	memset(&info, 0, sizeof info);
-	memset(&attr, 0, sizeof attr);
-	attr.info.bpf_fd = (uint32_t)fd;
-	attr.info.info_len = sizeof info;
-	attr.info.info = kashim_ptr(&info);
-	if (kashim_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) == 0)
+	if (kashim_obj_info(fd, &info, sizeof info) == 0)
 		return info.id;
-	memset(&link, 0, sizeof link);
-	attr.info.info_len = sizeof link;
-	attr.info.info = kashim_ptr(&link);
-	return kashim_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) == 0 ? link.id : 0;
+	return kashim_obj_info(fd, &link, sizeof link) == 0 ? link.id : 0;
 }
 
 #else /* built without linux/bpf.h: every call fails with ENOSYS */
