@@ -60,26 +60,28 @@ command_pid() {
 	[ -z "$stderr" ] || flunk "a line for a live first thread: $stderr"
 }
 
-@test "a reader of the program's stdout sees EOF when the program closes it, not when kashim exits" {
-	run python3 "$STREAM_END" pipe "$STATIC_PEER" hangup 3
+# stream_ends_in_time KIND WHAT: the program's standard streams are a
+# pipe or a socket (KIND); its peer sees the end (WHAT, EOF or FIN) within
+# a second of the program closing them, under kashim as without it (the
+# control), not only when kashim exits 3 s later.
+stream_ends_in_time() {
+	local kind=$1 what=$2
+	run python3 "$STREAM_END" "$kind" "$STATIC_PEER" hangup 3
 	assert_value line bye
-	[ "$(value_of end_ms)" -lt 1000 ] || flunk "control: EOF late"
-	run python3 "$STREAM_END" pipe "$KASHIM" --idle 60 -- "$STATIC_PEER" hangup 3
+	[ "$(value_of end_ms)" -lt 1000 ] || flunk "control: $what late"
+	run python3 "$STREAM_END" "$kind" "$KASHIM" --idle 60 -- "$STATIC_PEER" hangup 3
 	assert_status 0
 	assert_value line bye
 	assert_value status 0
-	[ "$(value_of end_ms)" -lt 1000 ] || flunk "EOF only when kashim exited"
+	[ "$(value_of end_ms)" -lt 1000 ] || flunk "$what only when kashim exited"
+}
+
+@test "a reader of the program's stdout sees EOF when the program closes it, not when kashim exits" {
+	stream_ends_in_time pipe EOF
 }
 
 @test "an inetd-style socket on fds 0 and 1: its peer gets the FIN when the program closes them" {
-	run python3 "$STREAM_END" socket "$STATIC_PEER" hangup 3
-	assert_value line bye
-	[ "$(value_of end_ms)" -lt 1000 ] || flunk "control: FIN late"
-	run python3 "$STREAM_END" socket "$KASHIM" --idle 60 -- "$STATIC_PEER" hangup 3
-	assert_status 0
-	assert_value line bye
-	assert_value status 0
-	[ "$(value_of end_ms)" -lt 1000 ] || flunk "FIN only when kashim exited"
+	stream_ends_in_time socket FIN
 }
 
 @test "kashim holds none of the caller's fds 0, 1, 2 (with --debug, fd 2 for its lines)" {

@@ -146,7 +146,7 @@ fake_systemctl() {
 
 @test "unit: --unit follows a running unit's cgroup: attached, open sockets configured, again when made anew" {
 	local v2
-	v2=$(awk '$0 ~ / - cgroup2 / && $4 == "/" { print $5; exit }' /proc/self/mountinfo)
+	v2=$(cgroup_v2)
 	[ -n "$v2" ] || skip "no cgroup v2 hierarchy mounted"
 	CG=$v2/kashim-unit-test.$$
 	mkdir "$CG"
@@ -203,7 +203,7 @@ fake_systemctl() {
 
 @test "unit: --pin on a unified host: the BPFProgram= line; the pinned program configures a cgroup it is attached to" {
 	local v2
-	v2=$(awk '$0 ~ / - cgroup2 / && $4 == "/" { print $5; exit }' /proc/self/mountinfo)
+	v2=$(cgroup_v2)
 	[ -n "$v2" ] || skip "no cgroup v2 hierarchy mounted"
 	CG=$v2/kashim-pin-test.$$
 	mkdir "$CG"
