@@ -84,6 +84,15 @@ cgroup_v2() {
 	awk '$0 ~ / - cgroup2 / && $4 == "/" { print $5; exit }' /proc/self/mountinfo
 }
 
+# make_test_cgroup NAME: the cgroup NAME.PID made under the v2 hierarchy
+# (V2) as CG, which teardown removes; skips where none is mounted.
+make_test_cgroup() {
+	V2=$(cgroup_v2)
+	[ -n "$V2" ] || skip "no cgroup v2 hierarchy mounted"
+	CG=$V2/$1.$$
+	mkdir "$CG"
+}
+
 # Without a cgroup v2 hierarchy, --unit refuses before it asks systemd
 # anything, the kernel's reach having nowhere to attach: check that
 # refusal (one line, exit 125), then skip what needs a hierarchy.
@@ -145,13 +154,9 @@ fake_systemctl() {
 }
 
 @test "unit: --unit follows a running unit's cgroup: attached, open sockets configured, again when made anew" {
-	local v2
-	v2=$(cgroup_v2)
-	[ -n "$v2" ] || skip "no cgroup v2 hierarchy mounted"
-	CG=$v2/kashim-unit-test.$$
-	mkdir "$CG"
+	make_test_cgroup kashim-unit-test
 	fake_systemctl Id=fake.service LoadState=loaded ActiveState=active \
-		"ControlGroup=/${CG#"$v2"/}" Slice=system.slice TriggeredBy=
+		"ControlGroup=/${CG#"$V2"/}" Slice=system.slice TriggeredBy=
 	# the control: nothing attached yet
 	run sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG" "$SOCKPROBE" pair
 	assert_untouched connected
@@ -202,11 +207,7 @@ fake_systemctl() {
 }
 
 @test "unit: --pin on a unified host: the BPFProgram= line; the pinned program configures a cgroup it is attached to" {
-	local v2
-	v2=$(cgroup_v2)
-	[ -n "$v2" ] || skip "no cgroup v2 hierarchy mounted"
-	CG=$v2/kashim-pin-test.$$
-	mkdir "$CG"
+	make_test_cgroup kashim-pin-test
 	# all in one mount namespace, whose BPF filesystem goes with it; there
 	# the hierarchy is at /sys/fs/cgroup
 	run unified bash -c '
@@ -228,7 +229,7 @@ fake_systemctl() {
 		"$kashim" "$@" --pin relative/kashim; echo "relative.status=$?"
 		"$kashim" "$@" --pin /tmp/kashim; echo "outside.status=$?"
 	' "$BATS_TEST_TMPDIR/bpf" "$KASHIM" "$SOCKOPS_CHECK" "$SOCKPROBE" \
-		"/sys/fs/cgroup/${CG#"$v2"/}" "${KFLAGS[@]}"
+		"/sys/fs/cgroup/${CG#"$V2"/}" "${KFLAGS[@]}"
 	assert_value control.keepalive 0
 	assert_value control.user_timeout 0
 	assert_value pin.status 0
