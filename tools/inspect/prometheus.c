@@ -80,7 +80,7 @@ void kashim_metrics_add(struct kashim_metrics *m, const char *program, const cha
 }
 
 /* A label value: backslash, double quote and newline escaped. */
-static void kashim_label(FILE *out, const char *name, const char *value)
+static void kashim_write_label(FILE *out, const char *name, const char *value)
 {
 	const char *p;
 
@@ -113,16 +113,16 @@ static void kashim_print_series(FILE *out, const struct kashim_metrics *m, int m
 			continue;
 		snprintf(port, sizeof port, "%u", s->port);
 		fprintf(out, "%s{", missing ? "kashim_sockets_missing" : "kashim_sockets_configured");
-		kashim_label(out, "program", s->program);
+		kashim_write_label(out, "program", s->program);
 		fputc(',', out);
-		kashim_label(out, "unit", s->unit);
+		kashim_write_label(out, "unit", s->unit);
 		fputc(',', out);
-		kashim_label(out, "side", kashim_side_name(s->side));
+		kashim_write_label(out, "side", kashim_side_name(s->side));
 		fputc(',', out);
-		kashim_label(out, "port", port);
+		kashim_write_label(out, "port", port);
 		if (missing) {
 			fputc(',', out);
-			kashim_label(out, "reason", s->reason);
+			kashim_write_label(out, "reason", s->reason);
 		}
 		fprintf(out, "} %lu\n", s->count);
 	}

@@ -23,8 +23,8 @@
 #define KASHIM_INET_DIAG_CGROUP_ID 21
 
 /* Note the cgroup of a listener the kernel reported, if it is one of ours. */
-static void kashim_note(struct inet_diag_msg *msg, size_t len, const unsigned long *inodes,
-			size_t n, uint64_t *ids)
+static void kashim_note_listener_cgroup(struct inet_diag_msg *msg, size_t len,
+					const unsigned long *inodes, size_t n, uint64_t *ids)
 {
 	/* not const: the kernel's RTA_NEXT and NLMSG_NEXT cast their pointer
 	 * to a plain char *, which -Wcast-qual refuses for a const one */
@@ -79,7 +79,8 @@ static int kashim_dump(int sock, int family, const unsigned long *inodes, size_t
 				return family == AF_INET6 ? 0 : (errno = EPROTO, -1);
 			}
 			if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY)
-				kashim_note(NLMSG_DATA(h), h->nlmsg_len - NLMSG_HDRLEN, inodes, n, ids);
+				kashim_note_listener_cgroup(NLMSG_DATA(h), h->nlmsg_len - NLMSG_HDRLEN,
+							    inodes, n, ids);
 		}
 	}
 }

@@ -42,18 +42,16 @@ struct kashim_follow {
 	int pidfd1;                     /* PID 1, whose listeners are configured */
 	struct kashim_inode_set done;   /* listeners already configured */
 	ino_t init_cgroup;              /* PID 1's cgroup directory */
-	char init_path[PATH_MAX];
 };
 
-/* PID 1's cgroup v2 directory (its path into path) and inode; 0 if unknown. */
-static ino_t kashim_init_cgroup(char *path, size_t size)
+/* The inode of PID 1's cgroup v2 directory; 0 if unknown. */
+static ino_t kashim_init_cgroup(void)
 {
 	char mount[PATH_MAX], line[PATH_MAX];
 	struct stat st;
 	FILE *f = fopen("/proc/1/cgroup", "re");
 	ino_t inode = 0;
 
-	snprintf(path, size, "?");
 	if (f == NULL || kashim_cgroup_mount(mount, sizeof mount) != 0) {
 		if (f != NULL)
 			fclose(f);
@@ -65,7 +63,6 @@ static ino_t kashim_init_cgroup(char *path, size_t size)
 		if (strncmp(line, "0::", 3) != 0)
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		snprintf(path, size, "%s", line + 3);
 		snprintf(full, sizeof full, "%s%s", mount, line + 3);
 		if (stat(full, &st) == 0)
 			inode = st.st_ino;
@@ -251,7 +248,7 @@ int kashim_unit_follow(const char *name, const struct kashim_config *cfg,
 	char unit[512], buf[4096];
 	sigset_t stop;
 	size_t i;
-	int status, sig = 0;
+	int status, is_socket, sig = 0;
 
 	if (kashim_unit_name(name, unit, sizeof unit) != 0) {
 		fprintf(stderr, "kashim: invalid --unit: '%s' is not a unit name (letters, digits "
@@ -269,7 +266,7 @@ int kashim_unit_follow(const char *name, const struct kashim_config *cfg,
 	run.debug = debug;
 	run.force = force;
 	run.pidfd1 = plan.nsockets > 0 ? kashim_pidfd_open(1) : -1;
-	run.init_cgroup = kashim_init_cgroup(run.init_path, sizeof run.init_path);
+	run.init_cgroup = kashim_init_cgroup();
 
 	/* Held from before the first attachment, so that a stop is never lost. */
 	sigemptyset(&stop);
@@ -285,12 +282,13 @@ int kashim_unit_follow(const char *name, const struct kashim_config *cfg,
 			"attached\n", strerror(errno));
 		return KASHIM_EXIT_FAILURE;
 	}
+	is_socket = kashim_name_ends_with(unit, strlen(unit), ".socket");
 	printf("kashim: following %s (", unit);
-	if (!kashim_name_ends_with(unit, strlen(unit), ".socket"))
+	if (!is_socket)
 		printf("its cgroup%s", plan.nsockets > 0 ? ", and " : "");
 	for (i = 0; i < plan.nsockets; i++)
 		printf("%s%s's listeners", i == 0 ? "" : ", ", plan.sockets[i]);
-	for (i = 0; i < plan.ncgroups && kashim_name_ends_with(unit, strlen(unit), ".socket"); i++)
+	for (i = 0; i < plan.ncgroups && is_socket; i++)
 		printf(", %s's cgroup", plan.cgroups[i].unit);
 	printf("); SIGINT or SIGTERM detaches\n");
 	fflush(stdout);
