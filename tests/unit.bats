@@ -273,10 +273,26 @@ fake_systemctl() {
 }
 
 @test "unit: --pin and --unpin without privilege, or with keepalive off" {
-	run unified setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all 		"$KASHIM" "${KFLAGS[@]}" --pin "$BATS_TEST_TMPDIR/bpf/kashim"
-	assert_status 125
+	# all in one mount namespace, whose BPF filesystem the checks read; $0
+	# is the unprivileged runner, $1 kashim, the rest its values
+	run unified env PINNED="$BATS_TEST_TMPDIR/bpf/kashim" sh -c '
+		$0 "$@" --pin "$PINNED"; echo "unprivileged.status=$?"
+		[ -e "$PINNED" ]; echo "unprivileged.pinned=$?"
+		"$1" --keepalive off --pin "$PINNED"; echo "off.status=$?"
+		[ -e "$PINNED" ]; echo "off.pinned=$?"
+		"$@" --pin "$PINNED" >/dev/null 2>&1
+		$0 "$1" --unpin "$PINNED"; echo "unpin.status=$?"
+		[ -e "$PINNED" ]; echo "unpin.kept=$?"
+	' "setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all" \
+		"$KASHIM" "${KFLAGS[@]}"
+	assert_value unprivileged.status 125
 	assert_output_has "needs CAP_BPF and CAP_NET_ADMIN (or root); nothing was pinned"
-	run unified "$KASHIM" --keepalive off --pin "$BATS_TEST_TMPDIR/bpf/kashim"
-	assert_status 0
+	assert_value unprivileged.pinned 1
+	assert_value off.status 0
 	assert_output_has "KASHIM_KEEPALIVE is off: nothing to pin"
+	assert_value off.pinned 1
+	# root pinned it; nobody may not take it away
+	assert_value unpin.status 125
+	assert_output_has "Permission denied; nothing was unpinned"
+	assert_value unpin.kept 0
 }

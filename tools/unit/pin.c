@@ -114,17 +114,19 @@ static int kashim_bpffs_ready(const char *file, char *err, size_t err_size)
  */
 static int kashim_pinned_kind(const char *file, uint32_t *id, char *err, size_t err_size)
 {
-	int fd = kashim_bpf_pinned(file), mine;
+	int fd = kashim_bpf_pinned(file), mine, error = errno;
 	struct statfs fs;
 
-	if (fd < 0 && errno == ENOENT)
+	if (fd < 0 && error == ENOENT)
 		return 0;
-	if (fd < 0 && (statfs(file, &fs) != 0 || fs.f_type != BPF_FS_MAGIC)) {
-		snprintf(err, err_size, "%s is not in a BPF filesystem", file);
-		return -1;
-	}
 	if (fd < 0) {
-		snprintf(err, err_size, "%s: %s", file, strerror(errno));
+		/* a path kashim may not even look at says why, not "not BPF" */
+		if (statfs(file, &fs) != 0)
+			snprintf(err, err_size, "%s: %s", file, strerror(errno));
+		else if (fs.f_type != BPF_FS_MAGIC)
+			snprintf(err, err_size, "%s is not in a BPF filesystem", file);
+		else
+			snprintf(err, err_size, "%s: %s", file, strerror(error));
 		return -1;
 	}
 	mine = kashim_bpf_is_kashim(fd, id);
